@@ -1,0 +1,264 @@
+"""The JSON API under ``/api/v1``: parse with a load schema, call one
+service, dump with a dump schema."""
+
+from functools import wraps
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_wtf.csrf import CSRFError, validate_csrf
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import DeliberationError, InvalidInput, NotAuthenticated
+from ..extension import current_participant
+from ..proposals import operations as proposal_ops
+from ..proposals import queries
+from ..settings import current_settings
+from ..threshold import Step, dump_ladder
+from ..threshold.operations import milestones_of
+from ..threshold.progress import progress_of
+from ..timeline import timeline_of
+from ..votes import operations as vote_ops
+from . import schemas
+from .openapi import document, openapi_json
+
+bp = Blueprint("deliberation_api", __name__)
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _session():
+    return current_app.extensions["deliberation"].db.session
+
+
+def _error(status, code, message, fields=None):
+    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(DeliberationError)
+def _domain_error(exc):
+    return _error(exc.status, exc.code, exc.message, exc.fields)
+
+
+@bp.errorhandler(ValidationError)
+def _validation_error(exc):
+    return _error(422, "invalid", "The request is not valid.", exc.messages)
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(exc):
+    return _error(400, "csrf", "Send the CSRF token in the X-CSRFToken header, "
+                  "or authenticate with a bearer token.")
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc):
+    return _error(exc.code, exc.name.lower().replace(" ", "_"), exc.description)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc):
+    current_app.logger.exception("deliberation API error")
+    return _error(500, "internal", "Something went wrong on our side; nothing was saved.")
+
+
+@bp.before_request
+def _protect_cookie_writes():
+    """A browser sends cookies cross-site but never an Authorization header:
+    cookie-authenticated writes must carry the CSRF token, bearer ones need not."""
+    if request.method not in UNSAFE:
+        return
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return
+    if current_participant() is not None:
+        validate_csrf(request.headers.get("X-CSRFToken", ""))
+
+
+def _json_body():
+    data = request.get_json(silent=True)
+    if data is None:
+        if request.get_data():
+            raise InvalidInput("The body is not valid JSON.", fields={"_body": ["Invalid JSON."]})
+        data = {}
+    if not isinstance(data, dict):
+        raise InvalidInput("The body must be a JSON object.", fields={"_body": ["Not an object."]})
+    return data
+
+
+def load(schema, data):
+    return schema().load(data)
+
+
+def proposal_data(session, proposal):
+    """The proposal's values with its progress and the caller's own agreement."""
+    reached = tuple(Step(m.step) for m in milestones_of(session, proposal.id))
+    progress = progress_of(current_settings().ladder, agreement_count=proposal.agreement_count,
+                           published_at=proposal.published_at, reached=reached)
+    participant = current_participant()
+    agreed = vote_ops.has_agreed(session, participant, proposal.id) if participant else None
+    data = {c: getattr(proposal, c) for c in (
+        "id", "title", "body", "category", "author_name", "state", "stage", "agreement_count",
+        "created_at", "published_at", "closes_at", "closed_at", "closed_reason")}
+    data.update(progress=progress, agreed_by_me=agreed)
+    return data
+
+
+def dump_proposal(session, proposal):
+    return schemas.ProposalSchema().dump(proposal_data(session, proposal))
+
+
+def no_store(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        response = current_app.make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return wrapper
+
+
+@bp.get("/proposals")
+@document("List public proposals", query=schemas.ProposalListQuerySchema,
+          response=schemas.ProposalPageSchema)
+def list_proposals():
+    args = load(schemas.ProposalListQuerySchema, request.args)
+    session = _session()
+    page = queries.list_proposals(session, **args)
+    return jsonify(schemas.ProposalPageSchema().dump({
+        "items": [proposal_data(session, p) for p in page.items],
+        "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages,
+    }))
+
+
+@bp.post("/proposals")
+@document("Submit a proposal (a draft, or published at once with publish=true)",
+          body=schemas.ProposalCreateSchema, response=schemas.ProposalSchema, status=201)
+def create_proposal():
+    data = load(schemas.ProposalCreateSchema, _json_body())
+    session = _session()
+    proposal = proposal_ops.submit_proposal(session, current_participant(), **data)
+    return dump_proposal(session, proposal), 201
+
+
+@bp.get("/proposals/similar")
+@document("Proposals similar to a text, to show before submitting",
+          query=schemas.SimilarQuerySchema, response=schemas.SimilarListSchema)
+def similar_proposals():
+    args = load(schemas.SimilarQuerySchema, request.args)
+    pairs = queries.find_similar(_session(), args["title"], args["body"])
+    return schemas.SimilarListSchema().dump(
+        {"items": [{"score": score, "proposal": p} for p, score in pairs]})
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@document("One proposal with its progress toward the next step", response=schemas.ProposalSchema)
+@no_store
+def get_proposal(proposal_id):
+    session = _session()
+    proposal = queries.get_proposal(session, proposal_id, viewer=current_participant())
+    return dump_proposal(session, proposal)
+
+
+@bp.patch("/proposals/<int:proposal_id>")
+@document("Edit a proposal (author only, until its first agreement)",
+          body=schemas.ProposalUpdateSchema, response=schemas.ProposalSchema)
+def update_proposal(proposal_id):
+    data = load(schemas.ProposalUpdateSchema, _json_body())
+    session = _session()
+    proposal = proposal_ops.edit_proposal(session, current_participant(), proposal_id, **data)
+    return dump_proposal(session, proposal)
+
+
+@bp.post("/proposals/<int:proposal_id>/publish")
+@document("Publish a draft: collection starts", response=schemas.ProposalSchema)
+def publish_proposal(proposal_id):
+    session = _session()
+    proposal = proposal_ops.publish_proposal(session, current_participant(), proposal_id)
+    return dump_proposal(session, proposal)
+
+
+@bp.post("/proposals/<int:proposal_id>/withdraw")
+@document("Withdraw one's own proposal", response=schemas.ProposalSchema)
+def withdraw_proposal(proposal_id):
+    session = _session()
+    proposal = proposal_ops.withdraw_proposal(session, current_participant(), proposal_id)
+    return dump_proposal(session, proposal)
+
+
+@bp.post("/proposals/<int:proposal_id>/close")
+@document("Close collection early (admin)", body=schemas.CloseSchema,
+          response=schemas.ProposalSchema)
+def close_proposal(proposal_id):
+    data = load(schemas.CloseSchema, _json_body())
+    session = _session()
+    proposal = proposal_ops.close_proposal(session, current_participant(), proposal_id, **data)
+    return dump_proposal(session, proposal)
+
+
+@bp.put("/proposals/<int:proposal_id>/agreement")
+@document("Agree (공감); idempotent", response=schemas.AgreementSchema)
+def agree(proposal_id):
+    result = vote_ops.agree(_session(), current_participant(), proposal_id)
+    return schemas.AgreementSchema().dump(result)
+
+
+@bp.delete("/proposals/<int:proposal_id>/agreement")
+@document("Withdraw one's agreement while collection is open", response=schemas.AgreementSchema)
+def withdraw_agreement(proposal_id):
+    result = vote_ops.withdraw_agreement(_session(), current_participant(), proposal_id)
+    return schemas.AgreementSchema().dump(result)
+
+
+@bp.get("/proposals/<int:proposal_id>/agreement")
+@document("Whether the caller agreed (never anybody else)", response=schemas.AgreementSchema)
+@no_store
+def my_agreement(proposal_id):
+    session = _session()
+    participant = current_participant()
+    if participant is None:
+        raise NotAuthenticated()
+    proposal = queries.get_proposal(session, proposal_id, viewer=participant)
+    return schemas.AgreementSchema().dump({
+        "proposal_id": proposal.id, "count": proposal.agreement_count,
+        "agreed": vote_ops.has_agreed(session, participant, proposal.id), "reached": ()})
+
+
+@bp.get("/proposals/<int:proposal_id>/timeline")
+@document("A proposal's public, dated history", response=schemas.TimelineSchema)
+def proposal_timeline(proposal_id):
+    session = _session()
+    queries.get_proposal(session, proposal_id, viewer=current_participant())
+    return schemas.TimelineSchema().dump({"items": timeline_of(session, proposal_id)})
+
+
+@bp.get("/ladder")
+@document("The escalation ladder in force")
+def ladder():
+    return dump_ladder(current_settings().ladder)
+
+
+@bp.get("/me")
+@document("The caller as the package sees it", response=schemas.MeSchema)
+@no_store
+def me():
+    participant = current_participant()
+    if participant is None:
+        raise NotAuthenticated()
+    return schemas.MeSchema().dump({
+        "id": participant.id, "display_name": participant.display_name,
+        "roles": sorted(participant.roles), "department": participant.department})
+
+
+bp.add_url_rule("/openapi.json", "openapi", openapi_json)
+
+
+@bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(anything):
+    return _error(404, "not_found", "No such API endpoint.")
+
+
+def register(app):
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(bp)
+    app.register_blueprint(bp, url_prefix=app.config["DELIBERATION_API_PREFIX"])

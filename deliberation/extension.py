@@ -1,0 +1,122 @@
+"""The Flask extension: ``Deliberation(app)`` or ``Deliberation()`` plus
+``init_app(app)``."""
+
+from flask import has_request_context, request
+
+from .db import Base, configure_sqlite_engine
+from .errors import ConfigurationError
+from .settings import DEFAULT_CATEGORIES, Settings
+from .threshold import load_ladder
+
+DEFAULTS = {
+    "DELIBERATION_LADDER": "seoul_2017",
+    "DELIBERATION_CATEGORIES": DEFAULT_CATEGORIES,
+    "DELIBERATION_API_PREFIX": "/api/v1",
+    "DELIBERATION_URL_PREFIX": "/proposals",
+    "DELIBERATION_REGISTER_API": True,
+    "DELIBERATION_REGISTER_PAGES": True,
+    #: the template the package's pages extend; a host points it at its own layout
+    "DELIBERATION_BASE_TEMPLATE": "deliberation/layout.html",
+    "DELIBERATION_PER_PAGE": 20,
+    #: WAL, busy timeout and foreign keys on the host's SQLite engine
+    "DELIBERATION_SQLITE_PRAGMAS": True,
+}
+
+
+class _State:
+    def __init__(self, extension, db, settings):
+        self.extension = extension
+        self.db = db
+        self.settings = settings
+
+
+class Deliberation:
+    """Citizen proposals, agreements and the escalation ladder for a Flask app.
+
+    The host keeps its users: it tells the package who is acting through
+    :meth:`participant_loader`, which returns a
+    :class:`deliberation.Participant` or None.
+    """
+
+    def __init__(self, app=None, *, db=None, participant_loader=None):
+        self._db = db
+        self._participant_loader = participant_loader
+        if app is not None:
+            self.init_app(app)
+
+    def participant_loader(self, callback):
+        """Decorator: ``callback()`` returns the current Participant or None.
+        It runs inside a request and may read the host's ``current_user``."""
+        self._participant_loader = callback
+        return callback
+
+    def init_app(self, app):
+        for key, value in DEFAULTS.items():
+            app.config.setdefault(key, value)
+        db = self._db or app.extensions.get("sqlalchemy")
+        if db is None:
+            raise ConfigurationError(
+                "deliberation needs the host's Flask-SQLAlchemy: call db.init_app(app) first "
+                "or pass Deliberation(app, db=db)")
+        categories = tuple(app.config["DELIBERATION_CATEGORIES"])
+        if not categories or not all(isinstance(c, str) and c for c in categories):
+            raise ConfigurationError("DELIBERATION_CATEGORIES must be a list of non-empty names")
+        per_page = app.config["DELIBERATION_PER_PAGE"]
+        if not isinstance(per_page, int) or not 1 <= per_page <= 100:
+            raise ConfigurationError("DELIBERATION_PER_PAGE must be a whole number from 1 to 100")
+        settings = Settings(
+            ladder=load_ladder(app.config["DELIBERATION_LADDER"]),
+            categories=categories, per_page=per_page)
+        app.extensions["deliberation"] = _State(self, db, settings)
+
+        if app.config["DELIBERATION_SQLITE_PRAGMAS"]:
+            with app.app_context():
+                for engine in db.engines.values():
+                    if engine.dialect.name == "sqlite":
+                        configure_sqlite_engine(engine)
+
+        from . import cli, i18n
+
+        i18n.init_app(app)
+        app.cli.add_command(cli.group)
+        if app.config["DELIBERATION_REGISTER_API"]:
+            from .api import blueprint as api
+
+            api.register(app)
+        if app.config["DELIBERATION_REGISTER_PAGES"]:
+            from .web import blueprint as web
+
+            web.register(app)
+
+    # -- used by the package's own views, never by services --
+
+    def current_participant(self):
+        """The acting participant, asked of the host once per request."""
+        loader = self._participant_loader
+        if loader is None:
+            return None
+        if not has_request_context():
+            return loader()
+        environ = request.environ
+        if "deliberation.participant" not in environ:
+            environ["deliberation.participant"] = loader()
+        return environ["deliberation.participant"]
+
+    @staticmethod
+    def create_tables(app):
+        """Create the package's tables on the host's database (for tests and
+        quick starts; production uses ``flask deliberation db upgrade``)."""
+        db = app.extensions["deliberation"].db
+        with app.app_context():
+            Base.metadata.create_all(db.engine)
+
+    @staticmethod
+    def set_clock(app, clock):
+        """Replace the clock the services read (a FrozenClock in tests)."""
+        app.extensions["deliberation"].settings.clock = clock
+
+
+def current_participant():
+    from flask import current_app
+
+    return current_app.extensions["deliberation"].extension.current_participant()

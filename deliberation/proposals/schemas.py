@@ -1,0 +1,38 @@
+"""Input validation for proposals: the one place their limits are checked."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from ..errors import InvalidInput
+from ..settings import current_settings
+from .models import BODY_MAX, CATEGORY_MAX, TITLE_MAX
+
+TITLE_MIN = 5
+BODY_MIN = 20
+
+
+def _not_blank(value):
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+class ProposalInputSchema(Schema):
+    title = fields.String(required=True, validate=[
+        validate.Length(min=TITLE_MIN, max=TITLE_MAX), _not_blank])
+    body = fields.String(required=True, validate=[
+        validate.Length(min=BODY_MIN, max=BODY_MAX), _not_blank])
+    category = fields.String(required=True, validate=validate.Length(min=1, max=CATEGORY_MAX))
+
+    @validates("category")
+    def known_category(self, value, **kwargs):
+        categories = current_settings().categories
+        if value not in categories:
+            raise ValidationError("Must be one of: " + ", ".join(categories) + ".")
+
+
+def clean_proposal_input(data, *, partial=False):
+    """Validated, stripped input, or InvalidInput with a message per field."""
+    try:
+        loaded = ProposalInputSchema(partial=partial).load(data)
+    except ValidationError as exc:
+        raise InvalidInput("The proposal is not valid.", fields=exc.messages) from exc
+    return {key: value.strip() for key, value in loaded.items()}
