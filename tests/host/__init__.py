@@ -12,11 +12,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from deliberation import Deliberation, Participant, Role
 
 
-class HostBase(DeclarativeBase):
-    pass
-
-
 def create_host_app(database_uri, **config):
+    class HostBase(DeclarativeBase):
+        pass
+
     db = SQLAlchemy(model_class=HostBase)
 
     class Member(UserMixin, db.Model):
