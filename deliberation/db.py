@@ -53,13 +53,18 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 def insert_ignoring_duplicates(session, table):
     """``INSERT ... ON CONFLICT DO NOTHING`` for the session's database, so a
-    unique constraint, not a prior read, decides who was first."""
+    unique constraint, not a prior read, decides who was first.
+
+    Callers read ``rowcount`` (1 inserted, 0 ignored): SQLAlchemy keeps it for
+    an INSERT only when asked, else psycopg answers -1, which reads as true."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
-    raise NotImplementedError(f"deliberation supports SQLite and PostgreSQL, not {dialect}")
+        statement = postgresql.insert(table).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table).on_conflict_do_nothing()
+    else:
+        raise NotImplementedError(f"deliberation supports SQLite and PostgreSQL, not {dialect}")
+    return statement.execution_options(preserve_rowcount=True)
 
 
 def lock_row(session, table, row_id):

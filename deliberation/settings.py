@@ -19,6 +19,8 @@ class Settings:
     clock: object = field(default=utcnow)
     per_page: int = 20
     max_per_page: int = 100
+    #: when pages last closed expired proposals (see close_expired_lazily)
+    last_sweep_at: object = None
 
     def now(self):
         return self.clock()

@@ -21,10 +21,21 @@ def _load_for_author(session, participant, proposal_id):
     if proposal is None:
         raise NotFound("No such proposal.")
     if proposal.author_id != participant.id:
-        if proposal.state == ProposalState.DRAFT:
+        if proposal.published_at is None:
             raise NotFound("No such proposal.")
         raise PermissionDenied("Only the author can do this.")
+    _close_if_expired(session, proposal)
     return proposal
+
+
+def _close_if_expired(session, proposal):
+    """Close a proposal whose collection ended before anybody acts on it, so
+    an expired proposal is never edited, withdrawn or closed as if still open."""
+    now = current_settings().now()
+    if (proposal.state == ProposalState.COLLECTING and proposal.closes_at is not None
+            and proposal.closes_at <= now):
+        close_expired_proposals(session, now=now)
+        session.refresh(proposal)
 
 
 def submit_proposal(session, participant, *, title, body, category, publish=False):
@@ -124,8 +135,9 @@ def close_proposal(session, participant, proposal_id, *, reason=""):
     """An admin ends collection early, with a public reason."""
     require_role(participant, Role.ADMIN)
     proposal = session.get(Proposal, proposal_id, populate_existing=True)
-    if proposal is None or proposal.state == ProposalState.DRAFT:
+    if proposal is None or proposal.published_at is None:
         raise NotFound("No such proposal.")
+    _close_if_expired(session, proposal)
     ensure_transition(proposal.state, ProposalState.CLOSED)
     now = current_settings().now()
     with unit_of_work(session) as work:

@@ -2,8 +2,8 @@
 
 import math
 import threading
-import time
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -42,19 +42,21 @@ class Page:
         return self.page > 1
 
 
-_SWEEP_EVERY_SECONDS = 30
-_last_sweep = {"at": 0.0}
+SWEEP_EVERY = timedelta(seconds=30)
 _sweep_lock = threading.Lock()
 
 
 def close_expired_lazily(session):
-    """Close expired proposals on read, at most every few seconds per process;
-    the ``tick`` command does the same from cron when nobody reads."""
+    """Close expired proposals on read, at most every 30 s of the app's clock
+    (the ``tick`` command does the same from cron when nobody reads)."""
+    settings = current_settings()
+    now = settings.now()
     with _sweep_lock:
-        if time.monotonic() - _last_sweep["at"] < _SWEEP_EVERY_SECONDS:
+        last = settings.last_sweep_at
+        if last is not None and last <= now < last + SWEEP_EVERY:
             return
-        _last_sweep["at"] = time.monotonic()
-    close_expired_proposals(session)
+        settings.last_sweep_at = now
+    close_expired_proposals(session, now=now)
 
 
 def _like_pattern(text):
@@ -70,12 +72,18 @@ def list_proposals(session, *, state=None, category=None, q=None, sort=Sort.NEWE
     per_page = per_page or settings.per_page
     if page < 1 or not 1 <= per_page <= settings.max_per_page:
         raise InvalidInput("Bad page.", fields={"page": ["Out of range."]})
+    try:
+        sort = Sort(sort)
+    except ValueError:
+        raise InvalidInput("Bad sort.", fields={
+            "sort": ["Must be one of: " + ", ".join(Sort) + "."]}) from None
     close_expired_lazily(session)
     query = sa.select(Proposal)
     if author_id is not None:
         query = query.where(Proposal.author_id == author_id)
     else:
-        query = query.where(Proposal.state.in_([str(s) for s in PUBLIC_STATES]))
+        query = query.where(Proposal.state.in_([str(s) for s in PUBLIC_STATES]),
+                            Proposal.published_at.is_not(None))
     if state is not None:
         query = query.where(Proposal.state == str(state))
     if category:
@@ -86,7 +94,6 @@ def list_proposals(session, *, state=None, category=None, q=None, sort=Sort.NEWE
                                    Proposal.body.ilike(pattern, escape="\\")))
     total = session.execute(
         sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-    sort = Sort(sort)
     if sort == Sort.MOST_AGREED:
         order = (Proposal.agreement_count.desc(), Proposal.id.desc())
     elif sort == Sort.CLOSING_SOON:
@@ -105,10 +112,11 @@ def list_proposals(session, *, state=None, category=None, q=None, sort=Sort.NEWE
 def get_proposal(session, proposal_id, *, viewer=None):
     """One proposal; a draft only for its author. Closes it first if its
     collection period ended, so nobody sees an expired proposal as open."""
-    proposal = session.get(Proposal, proposal_id)
+    proposal = session.get(Proposal, proposal_id, populate_existing=True)
     if proposal is None:
         raise NotFound("No such proposal.")
-    if proposal.state == ProposalState.DRAFT and (viewer is None or viewer.id != proposal.author_id):
+    # never published (a draft, or a draft withdrawn): its author's alone
+    if proposal.published_at is None and (viewer is None or viewer.id != proposal.author_id):
         raise NotFound("No such proposal.")
     now = current_settings().now()
     if (proposal.state == ProposalState.COLLECTING and proposal.closes_at is not None
@@ -128,7 +136,8 @@ def find_similar(session, title, body="", *, limit=5, threshold=0.2, exclude_id=
     text = f"{title} {title} {body[:500]}"
     candidates = session.execute(
         sa.select(Proposal.id, Proposal.title, Proposal.body)
-        .where(Proposal.state.in_([str(s) for s in PUBLIC_STATES]))
+        .where(Proposal.state.in_([str(s) for s in PUBLIC_STATES]),
+               Proposal.published_at.is_not(None))
         .order_by(Proposal.id.desc()).limit(SIMILAR_CANDIDATES)
     ).all()
     scored = []

@@ -30,9 +30,11 @@ class ProposalInputSchema(Schema):
 
 
 def clean_proposal_input(data, *, partial=False):
-    """Validated, stripped input, or InvalidInput with a message per field."""
+    """Validated, stripped input, or InvalidInput with a message per field.
+    Stripped before the limits are checked, so padding never passes for text."""
+    stripped = {key: value.strip() if isinstance(value, str) else value
+                for key, value in data.items()}
     try:
-        loaded = ProposalInputSchema(partial=partial).load(data)
+        return ProposalInputSchema(partial=partial).load(stripped)
     except ValidationError as exc:
         raise InvalidInput("The proposal is not valid.", fields=exc.messages) from exc
-    return {key: value.strip() for key, value in loaded.items()}

@@ -37,9 +37,10 @@ def _open_for_agreements(now):
 
 def _refuse_unless_open(session, proposal_id, now):
     row = session.execute(
-        sa.select(proposals.c.state, proposals.c.closes_at).where(proposals.c.id == proposal_id)
+        sa.select(proposals.c.state, proposals.c.closes_at, proposals.c.published_at)
+        .where(proposals.c.id == proposal_id)
     ).first()
-    if row is None or row.state == ProposalState.DRAFT:
+    if row is None or row.published_at is None:
         raise NotFound("No such proposal.")
     if row.state != ProposalState.COLLECTING or (row.closes_at and row.closes_at <= now):
         raise CollectionClosed()
