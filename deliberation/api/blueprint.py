@@ -6,14 +6,16 @@ from functools import wraps
 from flask import Blueprint, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
+from wtforms import ValidationError as BadCSRFToken
 
-from ..errors import DeliberationError, InvalidInput, NotAuthenticated
+from ..errors import DeliberationError, NotAuthenticated
 from ..extension import current_participant
 from ..proposals import operations as proposal_ops
 from ..proposals import queries
 from ..settings import current_settings
 from ..threshold import Step, dump_ladder
+from ..threshold.config import LadderSchema
 from ..threshold.operations import milestones_of
 from ..threshold.progress import progress_of
 from ..timeline import timeline_of
@@ -71,18 +73,25 @@ def _protect_cookie_writes():
         return
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
         return
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
     if current_participant() is not None:
-        validate_csrf(request.headers.get("X-CSRFToken", ""))
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except BadCSRFToken as exc:
+            # validate_csrf raises wtforms' error, which would otherwise end as a 500
+            raise CSRFError(exc.args[0]) from exc
 
 
 def _json_body():
     data = request.get_json(silent=True)
     if data is None:
         if request.get_data():
-            raise InvalidInput("The body is not valid JSON.", fields={"_body": ["Invalid JSON."]})
+            # unparseable is a malformed request (400), not a field to correct (422)
+            raise BadRequest("The body is not valid JSON.")
         data = {}
     if not isinstance(data, dict):
-        raise InvalidInput("The body must be a JSON object.", fields={"_body": ["Not an object."]})
+        raise BadRequest("The body must be a JSON object.")
     return data
 
 
@@ -120,6 +129,7 @@ def no_store(view):
 @bp.get("/proposals")
 @document("List public proposals", query=schemas.ProposalListQuerySchema,
           response=schemas.ProposalPageSchema)
+@no_store
 def list_proposals():
     args = load(schemas.ProposalListQuerySchema, request.args)
     session = _session()
@@ -232,7 +242,7 @@ def proposal_timeline(proposal_id):
 
 
 @bp.get("/ladder")
-@document("The escalation ladder in force")
+@document("The escalation ladder in force", response=LadderSchema)
 def ladder():
     return dump_ladder(current_settings().ladder)
 

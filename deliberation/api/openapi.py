@@ -21,7 +21,7 @@ def document(summary, *, query=None, body=None, response=None, status=200):
 
 
 def build_spec(app):
-    from .schemas import ErrorEnvelopeSchema
+    from .schemas import ErrorEnvelopeSchema, ErrorSchema
 
     spec = APISpec(
         title="deliberation API", version="1", openapi_version="3.0.3",
@@ -32,9 +32,11 @@ def build_spec(app):
         servers=[{"url": app.config["DELIBERATION_API_PREFIX"]}],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    spec.components.schema("Error", schema=ErrorEnvelopeSchema)
+    # both named apart: registering the envelope as "Error" made it contain itself
+    spec.components.schema("Error", schema=ErrorSchema)
+    spec.components.schema("ErrorEnvelope", schema=ErrorEnvelopeSchema)
     error = {"description": "Error", "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}}
     prefix = app.config["DELIBERATION_API_PREFIX"].rstrip("/")
     paths = {}
     for rule in app.url_map.iter_rules():

@@ -1,12 +1,12 @@
 """A minimal host site that is not the demo: its own db, its own Member model,
-its own Flask-Login, a header-based login for tests. It proves the package
-plugs into a site that is not ours."""
+its own Flask-Login, a header-based login for scripts and a form login for
+browser-like tests. It proves the package plugs into a site that is not ours."""
 
 import sqlalchemy as sa
 from flask import Flask, request
-from flask_login import LoginManager, UserMixin, current_user
+from flask_login import LoginManager, UserMixin, current_user, login_user
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from deliberation import Deliberation, Participant, Role
@@ -29,8 +29,9 @@ def create_host_app(database_uri, **config):
     app.config.update(SECRET_KEY="host-secret", SQLALCHEMY_DATABASE_URI=database_uri,
                       **config)
     db.init_app(app)
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     login = LoginManager(app)
+    login.login_view = "login"
 
     @login.user_loader
     def load_member(member_id):
@@ -57,6 +58,22 @@ def create_host_app(database_uri, **config):
     @app.get("/")
     def home():
         return "host home"
+
+    @app.route("/login", methods=["GET", "POST"])
+    @csrf.exempt
+    def login():
+        # a test stand-in for the host's real login: no password, by member id
+        if request.method == "POST":
+            member = db.session.get(Member, int(request.form["member_id"]))
+            if member is None:
+                return "no such member", 404
+            login_user(member)
+            return "logged in"
+        return "host login page"
+
+    @app.get("/csrf-token")
+    def csrf_token():
+        return {"csrf_token": generate_csrf()}
 
     app.Member = Member
     app.db = db
