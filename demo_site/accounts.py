@@ -1,0 +1,59 @@
+"""Signing up and logging in, shared by the HTML forms and the JSON API.
+Errors are message keys (see i18n.MESSAGES) so each caller words them."""
+
+import re
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from .models import User, db
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PASSWORD_MIN = 8
+NAME_MAX = 50
+
+
+class EmailTaken(Exception):
+    pass
+
+
+def clean_signup(data):
+    """(cleaned, errors) where errors maps a field to a message key."""
+    email = str(data.get("email") or "").strip().lower()
+    password = str(data.get("password") or "")
+    name = str(data.get("display_name") or "").strip()
+    errors = {}
+    if len(email) > 254 or not EMAIL.match(email):
+        errors["email"] = "err_email"
+    if len(password) < PASSWORD_MIN:
+        errors["password"] = "err_password"
+    if not 1 <= len(name) <= NAME_MAX:
+        errors["display_name"] = "err_display_name"
+    return {"email": email, "password": password, "display_name": name}, errors
+
+
+def find_user(email):
+    return db.session.execute(
+        sa.select(User).where(User.email == str(email or "").strip().lower())).scalar()
+
+
+def create_user(email, password, display_name, roles="citizen", department=None):
+    """Add a user and flush; raises EmailTaken (the unique index decides)."""
+    if find_user(email) is not None:
+        raise EmailTaken()
+    user = User(email=email, display_name=display_name, roles=roles, department=department)
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise EmailTaken() from None
+    return user
+
+
+def authenticate(email, password):
+    user = find_user(email)
+    if user is None or not user.check_password(str(password or "")):
+        return None
+    return user

@@ -1,0 +1,90 @@
+"""The demo's own accounts: the package never sees these, only the
+Participant the demo builds from them."""
+
+import hashlib
+import secrets
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_login import UserMixin
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from deliberation import Participant, Role
+from deliberation.db import UTCDateTime
+
+TOKEN_PREFIX = "demo_"
+
+
+class DemoBase(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=DemoBase)
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "demo_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
+    display_name: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    #: comma-separated deliberation.Role values
+    roles: Mapped[str] = mapped_column(sa.String(200), default=str(Role.CITIZEN))
+    department: Mapped[str | None] = mapped_column(sa.String(50))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=_now)
+
+    def set_password(self, password):
+        # tests pick a cheap method through DEMO_PASSWORD_HASH_METHOD; the site keeps werkzeug's
+        method = current_app.config.get("DEMO_PASSWORD_HASH_METHOD")
+        self.password_hash = (generate_password_hash(password, method=method) if method
+                              else generate_password_hash(password))
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_set(self):
+        return frozenset(Role(r.strip()) for r in (self.roles or "").split(",") if r.strip())
+
+    def as_participant(self):
+        return Participant(id=str(self.id), roles=self.role_set,
+                           display_name=self.display_name, department=self.department)
+
+
+class ApiToken(db.Model):
+    """A bearer token for scripts; only its SHA-256 is stored, the token
+    itself is shown once."""
+
+    __tablename__ = "demo_api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"),
+                                         nullable=False, index=True)
+    token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=_now)
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user):
+    """Create a token for ``user`` (caller commits); returns the plain token."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_sha256=hash_token(token)))
+    return token
+
+
+def user_for_token(token):
+    row = db.session.execute(
+        sa.select(ApiToken.user_id).where(ApiToken.token_sha256 == hash_token(token))
+    ).first()
+    return None if row is None else db.session.get(User, row.user_id)
