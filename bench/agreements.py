@@ -2,7 +2,8 @@
 to a raw-driver baseline doing the same database work.
 
 One hot proposal, N concurrent writer threads, each agreement a distinct
-participant. Four runs per invocation (by default):
+participant. Two modes per database, run alternately (--rounds, default 2,
+so a change of machine load hits both alike):
 
 * package / SQLite      -- agree() in a Flask app context of the minimal host
                            app (tests/host) on a SQLite file; the package sets
@@ -19,8 +20,9 @@ PostgreSQL schema (bench_<random>_<run>, dropped at the end); nothing else in
 the database is touched. After each run the proposal's counter is compared
 with its agreement rows.
 
-Every loop is bounded by --count (agreements per run) and --seconds (wall
-time per run). With the defaults the whole thing takes well under 2 minutes.
+Every loop is bounded by --count (agreements) and --seconds (wall time), both
+per database and mode and split over the rounds. With the defaults (10 s per
+mode) the whole thing takes under a minute.
 
     cd /work/main
     PYTHONPATH=. /tmp/venv/bin/python bench/agreements.py
@@ -111,21 +113,27 @@ def dispose(app):
 # the timed part: N threads, bounded in count and time
 # --------------------------------------------------------------------------
 
-def run_writers(writers, count, seconds, make_worker):
+def run_writers(writers, count, seconds, make_worker, tag=""):
     """Start ``writers`` threads; each calls ``make_worker(w)`` to get
     ``(agree_one, close)`` and then ``agree_one(participant_id)`` until its
     share of ``count`` is done or ``seconds`` have passed."""
     quota = math.ceil(count / writers)
-    barrier = threading.Barrier(writers + 1)
     done = [0] * writers
     errors = []
     state = {}
+
+    def start_clock():                      # runs once, before anyone is released
+        state["warm"] = sum(done)
+        state["start"] = time.perf_counter()
+        state["deadline"] = state["start"] + seconds
+
+    barrier = threading.Barrier(writers + 1, action=start_clock)
 
     def writer(w):
         agree_one = close = None
         try:
             agree_one, close = make_worker(w)
-            agree_one(f"warm-{w}")          # first statement compiled/connection opened
+            agree_one(f"{tag}warm-{w}")          # first statement compiled/connection opened
             done[w] += 1
         except BaseException as exc:        # report, never hang the barrier
             errors.append((w, repr(exc)))
@@ -140,7 +148,7 @@ def run_writers(writers, count, seconds, make_worker):
             for i in range(quota):
                 if time.perf_counter() >= deadline:
                     break
-                agree_one(f"p{w}-{i}")
+                agree_one(f"{tag}p{w}-{i}")
                 done[w] += 1
         except BaseException as exc:
             errors.append((w, repr(exc)))
@@ -151,14 +159,12 @@ def run_writers(writers, count, seconds, make_worker):
     threads = [threading.Thread(target=writer, args=(w,), daemon=True) for w in range(writers)]
     for t in threads:
         t.start()
-    warm = None
     try:
         barrier.wait(timeout=60)
     except threading.BrokenBarrierError:
-        pass
-    warm = sum(done)
-    start = time.perf_counter()
-    state["deadline"] = start + seconds
+        errors.append((-1, "writers did not get ready within 60 s"))
+        start_clock()
+    warm, start = state["warm"], state["start"]
     for t in threads:
         t.join(timeout=seconds + 60)
     elapsed = time.perf_counter() - start
@@ -252,24 +258,47 @@ def psycopg_raw_worker_factory(conninfo, schema, proposal_id):
 # one database: package run + raw run
 # --------------------------------------------------------------------------
 
+def bench_modes(database, args, setups):
+    """Run raw and package alternately, --rounds times each (so a change of
+    machine load hits both alike), then add the rounds up per mode."""
+    apps, factories, totals = {}, {}, {}
+    try:
+        for mode, setup in setups.items():
+            apps[mode], proposal_id, factories[mode] = setup()
+            apps[mode].bench_proposal_id = proposal_id
+        for rnd in range(args.rounds):
+            for mode in setups:
+                res = run_writers(args.writers, math.ceil(args.count / args.rounds),
+                                  args.seconds / args.rounds, factories[mode], tag=f"r{rnd}-")
+                res["counter"], res["rows"] = verify(apps[mode], apps[mode].bench_proposal_id)
+                total = totals.setdefault(mode, {"agreements": 0, "seconds": 0.0, "errors": []})
+                total["agreements"] += res["agreements"]
+                total["seconds"] += res["seconds"]
+                total["errors"] += res["errors"]
+                total.update(counter=res["counter"], rows=res["rows"], total=res["total"]
+                             + total.get("total", 0))
+                res["total"] = total["total"]
+                report_run(database, f"{mode} {rnd + 1}/{args.rounds}", res)
+    finally:
+        for app in apps.values():
+            dispose(app)
+    for total in totals.values():
+        total["rate"] = total["agreements"] / total["seconds"] if total["seconds"] else 0.0
+    return totals
+
+
 def bench_sqlite(args, tmpdir):
-    results = {}
-    for mode in ("raw", "package"):
-        path = os.path.join(tmpdir, f"{mode}.sqlite")
-        app = build_app("sqlite:///" + path, args.pool_size)
-        try:
+    def setup(mode):
+        def run():
+            path = os.path.join(tmpdir, f"{mode}.sqlite")
+            app = build_app("sqlite:///" + path, args.pool_size)
             proposal_id = prepare(app)
             if mode == "package":
-                factory = package_worker_factory(app, proposal_id)
-            else:
-                factory = sqlite_raw_worker_factory(path, proposal_id)
-            res = run_writers(args.writers, args.count, args.seconds, factory)
-            res["counter"], res["rows"] = verify(app, proposal_id)
-        finally:
-            dispose(app)
-        results[mode] = res
-        report_run("sqlite", mode, res)
-    return results
+                return app, proposal_id, package_worker_factory(app, proposal_id)
+            return app, proposal_id, sqlite_raw_worker_factory(path, proposal_id)
+        return run
+
+    return bench_modes("sqlite", args, {"raw": setup("raw"), "package": setup("package")})
 
 
 def bench_postgresql(args):
@@ -279,10 +308,10 @@ def bench_postgresql(args):
     base_url = sa.engine.make_url(args.pg_url)
     conninfo = base_url.set(drivername="postgresql").render_as_string(hide_password=False)
     prefix = f"bench_{uuid.uuid4().hex[:8]}"
-    results = {}
     created = []
-    try:
-        for mode in ("raw", "package"):
+
+    def setup(mode):
+        def run():
             schema = f"{prefix}_{mode}"
             with psycopg.connect(conninfo, autocommit=True) as conn:
                 conn.execute(f'CREATE SCHEMA "{schema}"')
@@ -290,28 +319,24 @@ def bench_postgresql(args):
             url = args.pg_url + ("&" if "?" in args.pg_url else "?") + \
                 "options=" + quote(f"-csearch_path={schema}", safe="")
             app = build_app(url, args.pool_size)
-            try:
-                proposal_id = prepare(app)
-                if mode == "package":
-                    factory = package_worker_factory(app, proposal_id)
-                else:
-                    factory = psycopg_raw_worker_factory(conninfo, schema, proposal_id)
-                res = run_writers(args.writers, args.count, args.seconds, factory)
-                res["counter"], res["rows"] = verify(app, proposal_id)
-            finally:
-                dispose(app)
-            results[mode] = res
-            report_run("postgresql", mode, res)
+            proposal_id = prepare(app)
+            if mode == "package":
+                return app, proposal_id, package_worker_factory(app, proposal_id)
+            return app, proposal_id, psycopg_raw_worker_factory(conninfo, schema, proposal_id)
+        return run
+
+    try:
+        return bench_modes("postgresql", args,
+                           {"raw": setup("raw"), "package": setup("package")})
     finally:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             for schema in created:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    return results
 
 
 def report_run(database, mode, res):
     ok = res["counter"] == res["rows"] == res["total"] and not res["errors"]
-    print(f"  {database:<10} {mode:<7} {res['agreements']:>7} agreements in "
+    print(f"  {database:<10} {mode:<11} {res['agreements']:>7} agreements in "
           f"{res['seconds']:5.2f}s = {res['rate']:9.0f}/s   "
           f"counter={res['counter']} rows={res['rows']} calls={res['total']} "
           f"{'OK' if ok else 'MISMATCH'}", flush=True)
@@ -323,9 +348,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--writers", type=int, default=8, help="concurrent writer threads")
     parser.add_argument("--seconds", type=float, default=10.0,
-                        help="time limit of each timed run (default 10)")
+                        help="timed seconds per database and mode, split over the rounds "
+                             "(default 10)")
     parser.add_argument("--count", type=int, default=200_000,
-                        help="agreement limit of each timed run (default 200000)")
+                        help="agreement limit per database and mode, split over the rounds "
+                             "(default 200000)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="alternate raw and package this many times (default 2)")
     parser.add_argument("--db", default="sqlite,postgresql",
                         help="comma-separated: sqlite, postgresql")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
@@ -333,8 +362,8 @@ def main(argv=None):
                         help="SQLAlchemy pool_size for the host app (default: --writers; "
                              "0 keeps Flask-SQLAlchemy's default of 5 + 10 overflow)")
     args = parser.parse_args(argv)
-    if args.writers < 1 or args.count < 1 or args.seconds <= 0:
-        parser.error("--writers, --count and --seconds must be positive")
+    if args.writers < 1 or args.count < 1 or args.seconds <= 0 or args.rounds < 1:
+        parser.error("--writers, --count, --seconds and --rounds must be positive")
     if args.pool_size is None:
         args.pool_size = args.writers
     if args.seconds > 25:
@@ -343,7 +372,7 @@ def main(argv=None):
     databases = [d.strip() for d in args.db.split(",") if d.strip()]
 
     print(f"deliberation agreements benchmark: writers={args.writers} "
-          f"seconds<={args.seconds:g} count<={args.count} pool_size={args.pool_size or 'default'} "
+          f"seconds<={args.seconds:g} count<={args.count} rounds={args.rounds} pool_size={args.pool_size or 'default'} "
           f"python={sys.version.split()[0]} sqlite={sqlite3.sqlite_version} "
           f"cpus={os.cpu_count()}", flush=True)
     table = []
