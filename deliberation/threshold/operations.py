@@ -1,5 +1,7 @@
 """Recording milestones: the moment a count crosses a rule of the ladder."""
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from .. import signals
@@ -55,6 +57,7 @@ def record_milestones(session, work, proposal_id, metric, value, *, counting_sin
     return recorded
 
 
+@cache
 def _steps_up_to(stage):
     if stage is None:
         return ()

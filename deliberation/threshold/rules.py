@@ -21,7 +21,10 @@ class Step(StrEnum):
 
     @property
     def rank(self):
-        return list(Step).index(self) + 1
+        return _STEP_RANKS[self]
+
+
+_STEP_RANKS = {step: number for number, step in enumerate(Step, start=1)}
 
 
 class Metric(StrEnum):
