@@ -8,7 +8,7 @@ Korean as the default locale.
 from pathlib import Path
 
 from flask import current_app, has_app_context
-from flask_babel import Babel, Domain, format_datetime, format_decimal
+from flask_babel import Babel, Domain, format_datetime, format_decimal, get_locale
 
 TRANSLATIONS = str(Path(__file__).parent / "translations")
 domain = Domain(translation_directories=TRANSLATIONS, domain="deliberation")
@@ -37,5 +37,5 @@ def init_app(app):
         app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Seoul")
         Babel(app)
     app.jinja_env.globals.update(
-        _d=gettext, _dn=ngettext,
+        _d=gettext, _dn=ngettext, deliberation_locale=get_locale,
         format_datetime=format_datetime, format_number=format_decimal)

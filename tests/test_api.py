@@ -366,7 +366,7 @@ def test_similar_finds_public_look_alikes_but_not_drafts_when_a_title_is_given(
     assert catalogue["draft"] not in [item["proposal"]["id"] for item in items]
 
 
-@pytest.mark.parametrize("query", [{}, {"title": "x"}, {"title": "ok title", "extra": "1"}])
+@pytest.mark.parametrize("query", [{}, {"title": "x"}, {"title": "", "_": "1700000000"}])
 def test_similar_answers_422_when_the_title_is_missing_or_too_short(anonymous, query):
     assert_error(anonymous.get(f"{API}/proposals/similar?{urlencode(query)}"), 422, "invalid")
 
@@ -623,3 +623,10 @@ def test_no_answer_names_a_participant_when_several_have_agreed(author, other, c
         for participant_id in PARTICIPANT_IDS:
             assert participant_id not in answer.text, answer.text
         assert "author_id" not in answer.text and "participant_id" not in answer.text
+
+
+def test_list_ignores_unknown_query_parameters_when_a_cache_buster_is_sent(anonymous, catalogue):
+    answer = anonymous.get(f"{API}/proposals?_=1700000000&utm_source=sms")
+
+    assert answer.status == 200, answer.text
+    assert answer.json["total"] == 4

@@ -262,7 +262,7 @@ def test_editing_is_refused_with_a_403_page_when_the_member_is_not_the_author(
                        {**BIKE_LANES, "title": "Taken over by another"},
                        token_from=f"{PAGES}/{proposal_id}")
 
-    assert shown.status_code == 200  # the form shows, the service refuses the write
+    assert shown.status_code == 403  # not even the form is shown to a non-author
     assert answer.status_code == 403
     assert 'role="alert"' in text(answer)
     assert row(app, proposal_id).title == BIKE_LANES["title"]
@@ -273,9 +273,12 @@ def test_editing_is_refused_with_a_409_page_when_somebody_agreed(app, author, ot
     post_form(other, f"{PAGES}/{proposal_id}/agree", token_from=f"{PAGES}/{proposal_id}")
 
     detail = text(author.get(f"{PAGES}/{proposal_id}"))
-    answer = post_form(author, f"{PAGES}/{proposal_id}/edit", {**BIKE_LANES, "title": "Changed!"})
+    shown = author.get(f"{PAGES}/{proposal_id}/edit")
+    answer = post_form(author, f"{PAGES}/{proposal_id}/edit", {**BIKE_LANES, "title": "Changed!"},
+                       token_from=f"{PAGES}/{proposal_id}")
 
     assert f'href="{PAGES}/{proposal_id}/edit"' not in detail
+    assert shown.status_code == 409
     assert answer.status_code == 409
     assert row(app, proposal_id).title == BIKE_LANES["title"]
 

@@ -60,6 +60,8 @@ def build_spec(app):
             if doc["body"] is not None:
                 operation["requestBody"] = {"required": True, "content": {
                     "application/json": {"schema": doc["body"]}}}
+            if method in ("POST", "PUT", "PATCH", "DELETE"):
+                operation["security"] = [{"bearer": []}]
             args = _PATH_ARG.findall(rule.rule)
             if args:
                 operation.setdefault("parameters", []).extend(

@@ -1,6 +1,6 @@
 """marshmallow schemas of the JSON API: load schemas parse, dump schemas answer."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..proposals.models import BODY_MAX, CATEGORY_MAX, TITLE_MAX
 from ..proposals.queries import Sort
@@ -26,6 +26,9 @@ class CloseSchema(Schema):
 
 
 class ProposalListQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # cache-busters and tracking parameters are no error
+
     state = fields.Enum(ProposalState, by_value=True, load_default=None)
     category = fields.String(load_default=None, validate=validate.Length(max=CATEGORY_MAX))
     q = fields.String(load_default=None, validate=validate.Length(max=100))
@@ -35,6 +38,9 @@ class ProposalListQuerySchema(Schema):
 
 
 class SimilarQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # cache-busters and tracking parameters are no error
+
     title = fields.String(required=True, validate=validate.Length(min=2, max=TITLE_MAX))
     body = fields.String(load_default="", validate=validate.Length(max=BODY_MAX))
 

@@ -82,6 +82,18 @@ def _publish(session, work, proposal, now):
     work.emit(signals.proposal_published, proposal_id=proposal.id)
 
 
+def editable_proposal(session, participant, proposal_id):
+    """The proposal if this participant may edit it now, else the refusal
+    ``edit_proposal`` would give: for showing an edit form at all."""
+    require_role(participant, Role.CITIZEN)
+    proposal = _load_for_author(session, participant, proposal_id)
+    if proposal.state not in EDITABLE_STATES:
+        raise WrongState(f"A {proposal.state} proposal cannot be edited.")
+    if proposal.agreement_count:
+        raise EditLocked()
+    return proposal
+
+
 def edit_proposal(session, participant, proposal_id, **changes):
     """Change title, body or category; allowed until the first agreement, so
     nobody's support ever attaches to a text they did not read."""

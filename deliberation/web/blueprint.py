@@ -113,7 +113,7 @@ def proposal_edit(proposal_id):
     if participant is None:
         raise NotAuthenticated()
     session = _session()
-    proposal = queries.get_proposal(session, proposal_id, viewer=participant)
+    proposal = proposal_ops.editable_proposal(session, participant, proposal_id)
     form = {"title": proposal.title, "body": proposal.body, "category": proposal.category}
     errors = {}
     if request.method == "POST":
