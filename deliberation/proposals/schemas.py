@@ -26,7 +26,7 @@ class ProposalInputSchema(Schema):
     def known_category(self, value, **kwargs):
         categories = current_settings().categories
         if value not in categories:
-            raise ValidationError("Choose one of the listed categories.")
+            raise ValidationError("Must be one of: " + ", ".join(categories) + ".")
 
 
 def clean_proposal_input(data, *, partial=False):
