@@ -15,10 +15,16 @@ from .threshold import Ladder, Metric, Period, Rule, Step
 from .threshold.models import Milestone
 from .timeline import TimelineEvent
 from .votes.models import Agreement
+from .audit.models import AuditEntry
+from .committee.models import CommitteeDecision
+from .notifications.models import Delivery, Notification, NotificationEvent, Subscription
+from .responses.models import Answer, AnswerRevision, Assignment, ImplementationUpdate
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Answer", "AnswerRevision", "Assignment", "AuditEntry", "CommitteeDecision", "Delivery",
+    "ImplementationUpdate", "Notification", "NotificationEvent", "Subscription",
     "Agreement", "Base", "CollectionClosed", "ConfigurationError", "Conflict", "Deliberation",
     "DeliberationError", "EditLocked", "FrozenClock", "InvalidInput", "Ladder", "Metric",
     "Milestone", "NotAuthenticated", "NotFound", "Participant", "Period", "PermissionDenied",

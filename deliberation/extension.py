@@ -6,7 +6,7 @@ from flask import has_request_context, request
 from .db import Base, configure_sqlite_engine
 from .errors import ConfigurationError
 from .settings import DEFAULT_CATEGORIES, Settings
-from .threshold import load_ladder
+from .threshold import Period, load_ladder
 
 DEFAULTS = {
     "DELIBERATION_LADDER": "seoul_2017",
@@ -20,6 +20,14 @@ DEFAULTS = {
     "DELIBERATION_PER_PAGE": 20,
     #: WAL, busy timeout and foreign keys on the host's SQLite engine
     "DELIBERATION_SQLITE_PRAGMAS": True,
+    #: category -> department, for assigning proposals automatically
+    "DELIBERATION_CATEGORY_DEPARTMENTS": {},
+    #: the departments an admin may assign to (empty: any name)
+    "DELIBERATION_DEPARTMENTS": (),
+    #: hold officials' answers for an admin's review before they are published
+    "DELIBERATION_ANSWER_REVIEW": False,
+    #: deadline of an answer whose ladder rule sets none
+    "DELIBERATION_DEFAULT_ANSWER_DUE": "1 month",
 }
 
 
@@ -38,9 +46,10 @@ class Deliberation:
     :class:`deliberation.Participant` or None.
     """
 
-    def __init__(self, app=None, *, db=None, participant_loader=None):
+    def __init__(self, app=None, *, db=None, participant_loader=None, senders=()):
         self._db = db
         self._participant_loader = participant_loader
+        self._senders = list(senders)
         if app is not None:
             self.init_app(app)
 
@@ -49,6 +58,16 @@ class Deliberation:
         It runs inside a request and may read the host's ``current_user``."""
         self._participant_loader = callback
         return callback
+
+    def add_sender(self, sender, app=None):
+        """Register a notification sender: an object with a ``channel`` name
+        and ``send(notification)`` that raises when delivery failed."""
+        if not getattr(sender, "channel", None) or not callable(getattr(sender, "send", None)):
+            raise ConfigurationError("a sender needs a 'channel' name and a send() method")
+        self._senders.append(sender)
+        if app is not None:
+            app.extensions["deliberation"].settings.senders.append(sender)
+        return sender
 
     def init_app(self, app):
         for key, value in DEFAULTS.items():
@@ -66,7 +85,11 @@ class Deliberation:
             raise ConfigurationError("DELIBERATION_PER_PAGE must be a whole number from 1 to 100")
         settings = Settings(
             ladder=load_ladder(app.config["DELIBERATION_LADDER"]),
-            categories=categories, per_page=per_page)
+            categories=categories, per_page=per_page, **_response_settings(app.config))
+        from .responses.operations import assign_on_milestone
+
+        settings.milestone_hooks.append(assign_on_milestone)
+        settings.senders.extend(self._senders)
         app.extensions["deliberation"] = _State(self, db, settings)
 
         if app.config["DELIBERATION_SQLITE_PRAGMAS"]:
@@ -114,6 +137,24 @@ class Deliberation:
     def set_clock(app, clock):
         """Replace the clock the services read (a FrozenClock in tests)."""
         app.extensions["deliberation"].settings.clock = clock
+
+
+def _response_settings(config):
+    mapping = config["DELIBERATION_CATEGORY_DEPARTMENTS"]
+    if not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in mapping.items()):
+        raise ConfigurationError(
+            "DELIBERATION_CATEGORY_DEPARTMENTS must map category names to department names")
+    departments = tuple(config["DELIBERATION_DEPARTMENTS"])
+    if not all(isinstance(d, str) and d.strip() for d in departments):
+        raise ConfigurationError("DELIBERATION_DEPARTMENTS must be a list of department names")
+    try:
+        default_due = Period.parse(config["DELIBERATION_DEFAULT_ANSWER_DUE"])
+    except ValueError as exc:
+        raise ConfigurationError(f"DELIBERATION_DEFAULT_ANSWER_DUE: {exc}") from None
+    return {"category_departments": dict(mapping), "departments": departments,
+            "answer_review": bool(config["DELIBERATION_ANSWER_REVIEW"]),
+            "default_answer_due": default_due}
 
 
 def current_participant():

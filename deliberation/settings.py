@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from .clock import utcnow
+from .threshold.rules import Period
 
 DEFAULT_CATEGORIES = (
     "welfare", "health", "transport", "environment", "education", "culture",
@@ -21,6 +22,19 @@ class Settings:
     max_per_page: int = 100
     #: when pages last closed expired proposals (see close_expired_lazily)
     last_sweep_at: object = None
+    #: category -> department that answers it (automatic assignment)
+    category_departments: dict = field(default_factory=dict)
+    #: the departments an admin may assign to; empty: any name
+    departments: tuple = ()
+    #: hold officials' answers for an admin's review before publication
+    answer_review: bool = False
+    #: the deadline of an answer whose ladder rule names none (Seoul rule §9: 1 month)
+    default_answer_due: Period = field(default_factory=lambda: Period(months=1))
+    #: notification senders (e-mail, SMS, ...), each with a ``channel`` and ``send()``
+    senders: list = field(default_factory=list)
+    #: called inside the transaction that records a milestone:
+    #: hook(session, work, proposal_id, rule, at)
+    milestone_hooks: list = field(default_factory=list)
 
     def now(self):
         return self.clock()

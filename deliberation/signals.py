@@ -15,3 +15,9 @@ proposal_agreed = _signals.signal("proposal-agreed")
 agreement_withdrawn = _signals.signal("agreement-withdrawn")
 #: kwargs: proposal_id, step, metric, count, reached_at
 milestone_reached = _signals.signal("milestone-reached")
+#: kwargs: proposal_id, step, answer_id
+answer_published = _signals.signal("answer-published")
+#: kwargs: proposal_id, question — the debate concern opens the debate
+debate_requested = _signals.signal("debate-requested")
+#: kwargs: source_id, target_id, moved
+proposals_merged = _signals.signal("proposals-merged")

@@ -40,7 +40,7 @@ def test_upgrade_changes_nothing_when_run_twice(app):
         upgrade(app)
         with engine.connect() as conn:
             version = conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
-        assert version == ["0001"]
+        assert version == ["0002"]
 
 
 def test_downgrade_removes_only_package_tables_when_host_has_its_own(app):

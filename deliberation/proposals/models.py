@@ -29,6 +29,11 @@ class Proposal(Base):
     closes_at = mapped_column(UTCDateTime, index=True)
     closed_at = mapped_column(UTCDateTime)
     closed_reason: Mapped[str | None] = mapped_column(sa.String(20))
+    #: an admin withheld the text, publicly saying why; counts and history stay
+    hidden_at = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    #: this proposal was a duplicate, folded into that one
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deliberation_proposal.id"))
 
     __table_args__ = (
         sa.CheckConstraint("agreement_count >= 0", name="agreement_count_not_negative"),

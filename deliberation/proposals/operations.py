@@ -8,6 +8,9 @@ from ..db import unit_of_work
 from ..errors import EditLocked, NotFound, PermissionDenied, WrongState
 from ..participants import Role, require_role
 from ..settings import current_settings
+from ..audit import record_audit
+from ..notifications import NotificationKind
+from ..notifications.operations import queue_notification
 from ..timeline import EventKind, record_event
 from .models import Proposal
 from .schemas import clean_proposal_input
@@ -163,6 +166,11 @@ def close_proposal(session, participant, proposal_id, *, reason=""):
             raise WrongState("The proposal is no longer collecting.")
         record_event(session, proposal.id, EventKind.CLOSED, now, actor_role=Role.ADMIN,
                      reason=CloseReason.ADMIN, note=reason[:500])
+        queue_notification(session, NotificationKind.CLOSED, proposal.id, at=now,
+                           reason=str(CloseReason.ADMIN))
+        record_audit(session, participant, "close", "proposal", proposal.id,
+                     before={"state": str(ProposalState.COLLECTING)},
+                     after={"state": str(ProposalState.CLOSED), "reason": reason[:500]})
         work.emit(signals.proposal_closed, proposal_id=proposal.id, reason=CloseReason.ADMIN)
     session.refresh(proposal)
     return proposal
@@ -195,6 +203,8 @@ def close_expired_proposals(session, *, now=None):
             if changed:
                 record_event(session, proposal_id, EventKind.CLOSED, closes_at,
                              reason=CloseReason.EXPIRED)
+                queue_notification(session, NotificationKind.CLOSED, proposal_id, at=now,
+                                   reason=str(CloseReason.EXPIRED))
                 work.emit(signals.proposal_closed, proposal_id=proposal_id,
                           reason=CloseReason.EXPIRED)
                 closed.append(proposal_id)

@@ -83,7 +83,7 @@ def list_proposals(session, *, state=None, category=None, q=None, sort=Sort.NEWE
         query = query.where(Proposal.author_id == author_id)
     else:
         query = query.where(Proposal.state.in_([str(s) for s in PUBLIC_STATES]),
-                            Proposal.published_at.is_not(None))
+                            Proposal.published_at.is_not(None), Proposal.hidden_at.is_(None))
     if state is not None:
         query = query.where(Proposal.state == str(state))
     if category:
@@ -137,7 +137,7 @@ def find_similar(session, title, body="", *, limit=5, threshold=0.2, exclude_id=
     candidates = session.execute(
         sa.select(Proposal.id, Proposal.title, Proposal.body)
         .where(Proposal.state.in_([str(s) for s in PUBLIC_STATES]),
-               Proposal.published_at.is_not(None))
+               Proposal.published_at.is_not(None), Proposal.hidden_at.is_(None))
         .order_by(Proposal.id.desc()).limit(SIMILAR_CANDIDATES)
     ).all()
     scored = []

@@ -15,6 +15,7 @@ class ProposalState(StrEnum):
 class CloseReason(StrEnum):
     EXPIRED = "expired"
     ADMIN = "admin"
+    MERGED = "merged"
 
 
 #: what anybody may read; drafts are their author's alone

@@ -6,6 +6,8 @@ import sqlalchemy as sa
 
 from .. import signals
 from ..db import insert_ignoring_duplicates
+from ..notifications import NotificationKind
+from ..notifications.operations import queue_notification
 from ..proposals.models import Proposal
 from ..settings import current_settings
 from ..timeline import EventKind, record_event
@@ -26,7 +28,8 @@ def record_milestones(session, work, proposal_id, metric, value, *, counting_sin
     or processes, and only that one queues the signal. ``stage`` (the highest
     step known reached) skips the insert attempts once a step is behind us.
     """
-    ladder = current_settings().ladder
+    settings = current_settings()
+    ladder = settings.ladder
     known = _steps_up_to(stage)
     recorded = []
     for rule in ladder.rules_met(metric, value, counting_since, at, reached=known):
@@ -51,6 +54,10 @@ def record_milestones(session, work, proposal_id, metric, value, *, counting_sin
         record_event(session, proposal_id, EventKind.MILESTONE_REACHED, at,
                      step=str(rule.step), metric=str(metric), count=value,
                      answer_due_at=None if due_at is None else due_at.isoformat())
+        queue_notification(session, NotificationKind.STEP_REACHED, proposal_id, at=at,
+                           step=str(rule.step), count=value)
+        for hook in settings.milestone_hooks:
+            hook(session, work, proposal_id, rule, at)
         work.emit(signals.milestone_reached, proposal_id=proposal_id, step=rule.step,
                   metric=metric, count=value, reached_at=at)
         recorded.append(rule.step)

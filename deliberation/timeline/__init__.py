@@ -12,6 +12,16 @@ class EventKind(StrEnum):
     MILESTONE_REACHED = "milestone_reached"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
+    ASSIGNED = "assigned"
+    ANSWER_SUBMITTED = "answer_submitted"
+    ANSWERED = "answered"
+    ANSWER_EDITED = "answer_edited"
+    IMPLEMENTATION_UPDATED = "implementation_updated"
+    COMMITTEE_DECIDED = "committee_decided"
+    HIDDEN = "hidden"
+    UNHIDDEN = "unhidden"
+    MERGED_INTO = "merged_into"
+    MERGED_FROM = "merged_from"
 
 
 def record_event(session, proposal_id, kind, occurred_at, *, actor_role=None, **data):
