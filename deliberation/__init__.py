@@ -19,12 +19,16 @@ from .audit.models import AuditEntry
 from .committee.models import CommitteeDecision
 from .notifications.models import Delivery, Notification, NotificationEvent, Subscription
 from .responses.models import Answer, AnswerRevision, Assignment, ImplementationUpdate
+from .debates.models import Ballot, Debate
+from .comments.models import Comment
+from .reactions.models import Like, Report
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Answer", "AnswerRevision", "Assignment", "AuditEntry", "CommitteeDecision", "Delivery",
     "ImplementationUpdate", "Notification", "NotificationEvent", "Subscription",
+    "Ballot", "Comment", "Debate", "Like", "Report",
     "Agreement", "Base", "CollectionClosed", "ConfigurationError", "Conflict", "Deliberation",
     "DeliberationError", "EditLocked", "FrozenClock", "InvalidInput", "Ladder", "Metric",
     "Milestone", "NotAuthenticated", "NotFound", "Participant", "Period", "PermissionDenied",

@@ -32,6 +32,10 @@ class Settings:
     default_answer_due: Period = field(default_factory=lambda: Period(months=1))
     #: notification senders (e-mail, SMS, ...), each with a ``channel`` and ``send()``
     senders: list = field(default_factory=list)
+    #: between the committee's decision and the debate's opening
+    debate_preparation: Period = field(default_factory=lambda: Period(days=7))
+    #: how long a debate stays open (Seoul: 30 days)
+    debate_period: Period = field(default_factory=lambda: Period(days=30))
     #: called inside the transaction that records a milestone:
     #: hook(session, work, proposal_id, rule, at)
     milestone_hooks: list = field(default_factory=list)

@@ -21,3 +21,7 @@ answer_published = _signals.signal("answer-published")
 debate_requested = _signals.signal("debate-requested")
 #: kwargs: source_id, target_id, moved
 proposals_merged = _signals.signal("proposals-merged")
+#: kwargs: debate_id, proposal_id (None for a city question)
+debate_scheduled = _signals.signal("debate-scheduled")
+#: kwargs: debate_id, participants
+ballot_cast = _signals.signal("ballot-cast")

@@ -22,6 +22,7 @@ class EventKind(StrEnum):
     UNHIDDEN = "unhidden"
     MERGED_INTO = "merged_into"
     MERGED_FROM = "merged_from"
+    DEBATE_SCHEDULED = "debate_scheduled"
 
 
 def record_event(session, proposal_id, kind, occurred_at, *, actor_role=None, **data):
