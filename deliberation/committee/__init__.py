@@ -3,12 +3,12 @@
 from enum import StrEnum
 
 import sqlalchemy as sa
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields
 
 from .. import signals
 from ..audit import record_audit
 from ..db import insert_ignoring_duplicates, unit_of_work
-from ..errors import Conflict, InvalidInput, NotFound, WrongState
+from ..errors import Conflict, NotFound, WrongState
 from ..notifications import NotificationKind
 from ..notifications.operations import queue_notification
 from ..participants import Role, require_role
@@ -27,11 +27,20 @@ class CommitteeChoice(StrEnum):
     DECLINE = "decline"
 
 
+def _stripped_length(low, high):
+    """Reason and question are published stripped, so they are measured stripped."""
+    def check(value):
+        if not low <= len(value.strip()) <= high:
+            raise ValidationError(f"Length must be between {low} and {high}, not counting "
+                                  "blanks around it.")
+    return check
+
+
 class DecisionInputSchema(Schema):
     decision = fields.Enum(CommitteeChoice, by_value=True, required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=5, max=2000))
+    reason = fields.String(required=True, validate=_stripped_length(5, 2000))
     debate_question = fields.String(load_default=None, allow_none=True,
-                                    validate=validate.Length(min=5, max=200))
+                                    validate=_stripped_length(5, 200))
 
 
 def decide_on_proposal(session, member, proposal_id, **fields):
@@ -41,8 +50,6 @@ def decide_on_proposal(session, member, proposal_id, **fields):
     Opening a debate sends ``debate_requested`` after commit."""
     require_role(member, Role.AGENDA_COMMITTEE)
     data = clean(DecisionInputSchema, fields, "The decision is not valid.")
-    if not data["reason"].strip():
-        raise InvalidInput("The decision is not valid.", fields={"reason": ["Must not be blank."]})
     proposal = session.get(Proposal, proposal_id, populate_existing=True)
     if proposal is None or proposal.published_at is None or proposal.hidden_at:
         raise NotFound("No such proposal.")
@@ -85,14 +92,16 @@ def decision_of(session, proposal_id):
 
 
 def committee_queue(session):
-    """Proposals at the committee step still waiting for a decision, oldest first."""
+    """Proposals at the committee step still waiting for a decision, oldest
+    first: only those ``decide_on_proposal`` would accept, so the queue empties."""
     decided = sa.select(CommitteeDecision.proposal_id)
+    decidable = [str(s) for s in PUBLIC_STATES if s != ProposalState.WITHDRAWN]
     return session.execute(
         sa.select(Proposal, Milestone.reached_at)
         .join(Milestone, sa.and_(Milestone.proposal_id == Proposal.id,
                                  Milestone.step == str(Step.AGENDA_COMMITTEE)))
         .where(Proposal.id.not_in(decided), Proposal.hidden_at.is_(None),
-               Proposal.state.in_([str(s) for s in PUBLIC_STATES]))
+               Proposal.merged_into_id.is_(None), Proposal.state.in_(decidable))
         .order_by(Milestone.reached_at, Proposal.id)).all()
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from ..db import insert_ignoring_duplicates, unit_of_work
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
 from ..participants import require_participant
 from ..proposals.models import Proposal
 from ..settings import current_settings
@@ -185,6 +185,9 @@ def process_outbox(session):
 
 def notifications_for(session, participant, *, unread_only=False, page=1, per_page=20):
     require_participant(participant)
+    if page < 1 or not 1 <= per_page <= current_settings().max_per_page:
+        # a negative OFFSET is an error on PostgreSQL: refuse it as input
+        raise InvalidInput("Bad page.", fields={"page": ["Out of range."]})
     query = sa.select(Notification).where(Notification.participant_id == participant.id)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))

@@ -31,7 +31,8 @@ def _reason(reason):
 
 def _published(session, proposal_id):
     proposal = session.get(Proposal, proposal_id, populate_existing=True)
-    if proposal is None or proposal.state == ProposalState.DRAFT:
+    # a draft withdrawn unpublished is no longer DRAFT, but was never public
+    if proposal is None or proposal.published_at is None:
         raise NotFound("No such proposal.")
     return proposal
 

@@ -89,6 +89,18 @@ def assign_department(session, actor, proposal_id, *, department):
     return assignment_of(session, proposal.id)
 
 
+def _answer_step(step):
+    """The step an answer is for; a step that takes none is not found, like
+    an unknown URL, rather than a crash."""
+    try:
+        step = Step(step)
+    except ValueError:
+        raise NotFound("This step takes no answer.") from None
+    if step not in ANSWER_STEPS:
+        raise NotFound("This step takes no answer.")
+    return step
+
+
 def _published_answer(session, proposal_id, step):
     return session.execute(sa.select(Answer).where(
         Answer.proposal_id == proposal_id, Answer.step == str(step),
@@ -120,9 +132,7 @@ def record_answer(session, actor, proposal_id, step, **fields):
     """Write or edit the official answer for ``step``. Published at once, or
     held for an admin's review when DELIBERATION_ANSWER_REVIEW is on. Every
     version is kept; an edit never unpublishes."""
-    step = Step(step)
-    if step not in ANSWER_STEPS:
-        raise NotFound("This step takes no answer.")
+    step = _answer_step(step)
     data = clean(AnswerInputSchema, fields, "The answer is not valid.")
     proposal = _public_proposal(session, proposal_id)
     role, department = _answering_role(session, actor, proposal.id, step)
@@ -184,7 +194,7 @@ def _publish(session, work, answer, now, role):
 def review_answer(session, actor, proposal_id, step, *, approve, note=""):
     """An admin publishes an answer held for review, or sends it back."""
     require_role(actor, Role.ADMIN)
-    answer = answer_of(session, proposal_id, Step(step))
+    answer = answer_of(session, proposal_id, _answer_step(step))
     if answer is None:
         raise NotFound("No answer to review.")
     if answer.status != AnswerStatus.PENDING_REVIEW:
