@@ -12,10 +12,11 @@ def not_blank(value):
 
 
 def clean(schema, data, message, *, partial=False):
-    """Load ``data`` with ``schema``; strip the strings; or raise InvalidInput
-    with a message per field."""
+    """Strip the strings, then load them with ``schema``, or raise InvalidInput
+    with a message per field. Stripping first means the length limits judge
+    the text as it will be stored: "  ab  " is a two-character question."""
+    data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
     try:
-        loaded = schema(partial=partial).load(data)
+        return schema(partial=partial).load(data)
     except ValidationError as exc:
         raise InvalidInput(message, fields=exc.messages) from exc
-    return {k: v.strip() if isinstance(v, str) else v for k, v in loaded.items()}

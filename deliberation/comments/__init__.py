@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
 from ..db import unit_of_work
-from ..errors import NotFound, PermissionDenied, WrongState
+from ..errors import InvalidInput, NotFound, PermissionDenied, WrongState
 from ..participants import Role, require_role
 from ..proposals.models import Proposal
 from ..settings import current_settings
@@ -68,7 +68,13 @@ def delete_comment(session, participant, comment_id):
     return comment
 
 
+COMMENT_SORTS = ("newest", "most_liked")
+
+
 def comments_of(session, proposal_id, *, sort="newest", page=1, per_page=20):
+    if sort not in COMMENT_SORTS:
+        raise InvalidInput("Bad filter.",
+                           fields={"sort": [f"Must be one of: {', '.join(COMMENT_SORTS)}."]})
     _commentable(session, proposal_id)
     query = sa.select(Comment).where(Comment.proposal_id == proposal_id,
                                      Comment.deleted_at.is_(None))

@@ -36,6 +36,10 @@ def create_city_question(session, actor, **fields):
     _editor(actor)
     data = clean(DebateInputSchema, fields, "The question is not valid.")
     now = current_settings().now()
+    if data["ends_at"] <= now:
+        # a question born closed could never take a ballot
+        raise InvalidInput("The question is not valid.",
+                           fields={"ends_at": ["Must be in the future."]})
     with unit_of_work(session) as work:
         debate = Debate(**data, created_at=now, created_by_role=str(_role_of(actor)))
         session.add(debate)

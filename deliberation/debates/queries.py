@@ -17,6 +17,14 @@ class OpinionSort(StrEnum):
     MOST_LIKED = "most_liked"
 
 
+def _parse(kind, value, field):
+    """A filter's value as its enum, or InvalidInput naming the field at fault."""
+    try:
+        return kind(value)
+    except ValueError as exc:
+        raise InvalidInput("Bad filter.", fields={field: [str(exc)]}) from None
+
+
 def get_debate(session, debate_id):
     debate = session.get(Debate, debate_id, populate_existing=True)
     if debate is None:
@@ -35,7 +43,7 @@ def list_debates(session, *, state=None, city_questions_only=False, page=1, per_
     if city_questions_only:
         query = query.where(Debate.proposal_id.is_(None))
     if state is not None:
-        state = DebateState(state)
+        state = _parse(DebateState, state, "state")
         query = query.where({
             DebateState.SCHEDULED: Debate.starts_at > now,
             DebateState.OPEN: sa.and_(Debate.starts_at <= now, Debate.ends_at > now),
@@ -51,11 +59,8 @@ def opinions(session, debate_id, *, stance=None, sort=OpinionSort.NEWEST, page=1
     """A page of ballots as opinions. Hidden ones are listed (their place and
     stance are public) and the caller withholds their text."""
     get_debate(session, debate_id)
-    try:
-        sort = OpinionSort(sort)
-        stance = None if stance in (None, "") else Stance(stance)
-    except ValueError as exc:
-        raise InvalidInput("Bad filter.", fields={"stance": [str(exc)]}) from None
+    sort = _parse(OpinionSort, sort, "sort")
+    stance = None if stance in (None, "") else _parse(Stance, stance, "stance")
     query = sa.select(Ballot).where(Ballot.debate_id == debate_id)
     if stance is not None:
         query = query.where(Ballot.stance == str(stance))
@@ -124,5 +129,6 @@ def open_data_rows(session, debate_id):
             "opinion": "" if ballot.hidden_at else ballot.opinion,
             "hidden_reason": ballot.hidden_reason or "",
             "likes": ballot.like_count,
-            "created_at": ballot.created_at.isoformat(),
+            # the day only: an exact time could help tell who wrote it
+            "created_on": ballot.created_at.date().isoformat(),
         }

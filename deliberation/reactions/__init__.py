@@ -23,8 +23,16 @@ _TABLES = {Subject.OPINION: Ballot.__table__, Subject.COMMENT: Comment.__table__
 likes, reports = Like.__table__, Report.__table__
 
 
+def _subject(value):
+    try:
+        return Subject(value)
+    except ValueError:
+        raise InvalidInput("Unknown kind of opinion.", fields={
+            "subject": [f"Must be one of: {', '.join(Subject)}."]}) from None
+
+
 def _visible_row(session, subject, subject_id):
-    subject = Subject(subject)
+    subject = _subject(subject)
     table = _TABLES[subject]
     columns = [table.c.id, table.c.participant_id, table.c.hidden_at]
     if subject == Subject.COMMENT:
@@ -77,7 +85,9 @@ def report(session, participant, subject, subject_id, *, reason=""):
     if len(reason) > 500:
         raise InvalidInput("The report is not valid.",
                            fields={"reason": ["Longer than maximum length 500."]})
-    subject, table, _ = _visible_row(session, subject, subject_id)
+    subject, table, row = _visible_row(session, subject, subject_id)
+    if row.hidden_at is not None:
+        raise WrongState("This opinion is already hidden by the moderators.")
     with unit_of_work(session):
         inserted = session.execute(insert_ignoring_duplicates(session, reports).values(
             subject=str(subject), subject_id=subject_id, participant_id=participant.id,
@@ -152,5 +162,5 @@ def liked_by(session, participant, subject, subject_ids):
     if participant is None or not subject_ids:
         return set()
     return set(session.execute(sa.select(likes.c.subject_id).where(
-        likes.c.subject == str(Subject(subject)), likes.c.participant_id == participant.id,
+        likes.c.subject == str(_subject(subject)), likes.c.participant_id == participant.id,
         likes.c.subject_id.in_(list(subject_ids)))).scalars())
