@@ -55,3 +55,51 @@ def db_upgrade(revision):
 
     upgrade(current_app, revision)
     click.echo(f"deliberation schema at {revision}")
+
+
+@group.command("notify")
+@click.option("--once", is_flag=True, help="Run one pass and stop.")
+@click.option("--interval", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="Seconds to wait between passes.")
+@click.option("--max-passes", type=click.IntRange(min=1), default=None,
+              help="Stop after this many passes (default: run until interrupted).")
+@click.option("--retry-failed", is_flag=True,
+              help="Put deliveries that ran out of attempts back in the queue, then stop "
+                   "(add --once or --max-passes to deliver them at once).")
+@with_appcontext
+def notify(once, interval, max_passes, retry_failed):
+    """Fan the outbox out into notifications and hand them to the senders."""
+    import time
+
+    from .notifications.operations import process_outbox
+    from .notifications.operations import retry_failed as requeue_failed
+
+    session = _session()
+    if retry_failed:
+        click.echo(f"{requeue_failed(session)} failed delivery(ies) put back in the queue")
+        if not once and max_passes is None:
+            return
+    if not current_app.extensions["deliberation"].settings.senders:
+        click.echo("no sender registered: notifications stay in-app only", err=True)
+    passes = 1 if once else max_passes
+    done = errors = 0
+    try:
+        while passes is None or done < passes:
+            if done:
+                time.sleep(interval)
+            done += 1
+            try:
+                summary = process_outbox(session)
+            except Exception as exc:  # a worker outlives a database hiccup
+                session.rollback()
+                errors += 1
+                click.echo(f"pass {done}: failed: {type(exc).__name__}: {exc}", err=True)
+            else:
+                click.echo(f"pass {done}: {summary['events']} event(s) fanned out, "
+                           f"{summary['sent']} sent, {summary['failed']} failed")
+            finally:
+                session.remove()  # no connection nor snapshot held while sleeping
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    if errors:
+        raise SystemExit(1)

@@ -15,6 +15,8 @@ DEFAULTS = {
     "DELIBERATION_URL_PREFIX": "/proposals",
     "DELIBERATION_REGISTER_API": True,
     "DELIBERATION_REGISTER_PAGES": True,
+    #: admins' statistics and audit log, as pages (with the pages) and JSON (with the API)
+    "DELIBERATION_REGISTER_ADMIN": True,
     #: the template the package's pages extend; a host points it at its own layout
     "DELIBERATION_BASE_TEMPLATE": "deliberation/layout.html",
     "DELIBERATION_PER_PAGE": 20,
@@ -110,6 +112,8 @@ class Deliberation:
             from .web import blueprint as web
 
             web.register(app)
+        if app.config["DELIBERATION_REGISTER_ADMIN"]:
+            _register_admin(app)
 
     # -- used by the package's own views, never by services --
 
@@ -137,6 +141,19 @@ class Deliberation:
     def set_clock(app, clock):
         """Replace the clock the services read (a FrozenClock in tests)."""
         app.extensions["deliberation"].settings.clock = clock
+
+
+def _register_admin(app):
+    """Under ``<API prefix>/admin`` and ``<pages prefix>/admin``, each only
+    where its parent is: the admin pages reuse the pages' layout and errors."""
+    if app.config["DELIBERATION_REGISTER_API"]:
+        from .api import admin as admin_api
+
+        admin_api.register(app)
+    if app.config["DELIBERATION_REGISTER_PAGES"]:
+        from .web import admin as admin_pages
+
+        admin_pages.register(app)
 
 
 def _response_settings(config):

@@ -3,6 +3,10 @@ Seoul infertility-injection case with synthetic participants.
 
     flask --app demo_site seed --reset
     flask --app demo_site run
+
+A background thread (DEMO_NOTIFY_THREAD, on unless testing) runs the
+package's notification outbox every two seconds; /outbox shows the e-mail
+that would have been sent.
 """
 
 import os
@@ -79,7 +83,9 @@ def create_app(config=None):
     def demo_globals():
         return {"t": t, "get_locale": current_locale, "lang_switch_url": _lang_switch_url}
 
-    from . import api, cli, views
+    from . import api, cli, outbox, views
+
+    outbox.init_app(app, deliberation)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1/auth")

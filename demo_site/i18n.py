@@ -74,6 +74,21 @@ MESSAGES = {
     "not_found": ("페이지를 찾을 수 없습니다.", "Page not found."),
     "error_title": ("문제가 생겼습니다", "Something is not right"),
     "signed_in_as": ("%(name)s님", "%(name)s"),
+    "nav_outbox": ("메일함 (시연)", "Mail outbox (demo)"),
+    "nav_stats": ("통계 (관리자)", "Statistics (admin)"),
+    "outbox_title": ("시연용 메일함: 보냈을 메일", "Demo mail outbox: e-mail that would have been sent"),
+    "outbox_intro": ("시연 사이트는 메일을 실제로 보내지 않습니다. 알림이 생기면 보냈을 메일을 "
+                     "여기에 모아 둡니다. 알림은 요청과 따로, 몇 초 뒤 백그라운드에서 처리됩니다. "
+                     "실제 운영에서는 관리자만 볼 수 있는 화면입니다.",
+                     "The demo never sends e-mail. When a notification is due, the message "
+                     "that would have been sent is kept here. Notifications are processed in "
+                     "the background a few seconds after the request. In production only "
+                     "admins would see this page."),
+    "outbox_to": ("받는 사람", "To"),
+    "outbox_subject": ("제목", "Subject"),
+    "outbox_at": ("만든 때", "Created"),
+    "outbox_empty": ("아직 메일이 없습니다.", "No e-mail yet."),
+    "outbox_count": ("최근 메일 %(n)s통", "%(n)s most recent messages"),
 }
 
 

@@ -88,3 +88,19 @@ def user_for_token(token):
         sa.select(ApiToken.user_id).where(ApiToken.token_sha256 == hash_token(token))
     ).first()
     return None if row is None else db.session.get(User, row.user_id)
+
+
+class OutboxMessage(db.Model):
+    """An e-mail the demo would have sent: stored, never sent."""
+
+    __tablename__ = "demo_outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: one message per notification, however often delivery is retried
+    notification_id: Mapped[int] = mapped_column(unique=True, nullable=False)
+    recipient_id: Mapped[str] = mapped_column(sa.String(64), nullable=False, index=True)
+    recipient_email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    subject: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    link: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=_now)

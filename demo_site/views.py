@@ -6,14 +6,14 @@ import sqlalchemy as sa
 from flask import (
     Blueprint, current_app, flash, redirect, render_template, request, url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from deliberation import Proposal, ProposalState
 from deliberation.proposals import queries
 
 from .accounts import EmailTaken, authenticate, clean_signup, create_user
 from .i18n import t
-from .models import db
+from .models import OutboxMessage, db
 
 bp = Blueprint("demo", __name__, template_folder="templates", static_folder="static",
                static_url_path="/demo-static")
@@ -98,6 +98,20 @@ def logout():
     logout_user()
     flash(t("logged_out"), "success")
     return redirect(url_for("demo.home"))
+
+
+OUTBOX_SHOWN = 100
+
+
+@bp.get("/outbox")
+@login_required
+def outbox():
+    """The demo's mail outbox; any signed-in visitor may look (a demo has
+    nothing private to mail), where a real site would show it to admins only."""
+    messages = db.session.execute(
+        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(OUTBOX_SHOWN)
+    ).scalars().all()
+    return render_template("demo/outbox.html", messages=messages)
 
 
 @bp.app_errorhandler(404)
