@@ -12,8 +12,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from deliberation import errors
+from deliberation.committee import CommitteeChoice
+from deliberation.notifications import NotificationKind
+from deliberation.participants import Role
 from deliberation.proposals.queries import Sort
 from deliberation.proposals.states import ProposalState
+from deliberation.responses.states import AnswerStatus, Decision, ImplementationStatus
 from deliberation.settings import DEFAULT_CATEGORIES
 from deliberation.threshold import Metric, Step
 from deliberation.timeline import EventKind
@@ -62,6 +66,12 @@ def dynamic_keys():
     keys |= {f"sort_{s}" for s in Sort}
     keys |= {f"metric_{m}" for m in Metric}
     keys |= {f"event_{k}" for k in EventKind}
+    keys |= {f"decision_{d}" for d in Decision}
+    keys |= {f"committee_{c}" for c in CommitteeChoice}
+    keys |= {f"implementation_{s}" for s in ImplementationStatus}
+    keys |= {f"answer_{s}" for s in AnswerStatus}
+    keys |= {f"role_{r}" for r in Role}
+    keys |= {f"notification_{k}" for k in NotificationKind}
     return keys
 
 

@@ -11,8 +11,10 @@ from wtforms import ValidationError as BadCSRFToken
 
 from ..errors import DeliberationError, NotAuthenticated
 from ..extension import current_participant
+from ..notifications import operations as notification_ops
 from ..proposals import operations as proposal_ops
 from ..proposals import queries
+from ..responses import operations as response_ops
 from ..settings import current_settings
 from ..threshold import Step, dump_ladder
 from ..threshold.config import LadderSchema
@@ -20,7 +22,7 @@ from ..threshold.operations import milestones_of
 from ..threshold.progress import progress_of
 from ..timeline import timeline_of
 from ..votes import operations as vote_ops
-from . import schemas
+from . import presenters, schemas
 from .openapi import document, openapi_json
 
 bp = Blueprint("deliberation_api", __name__)
@@ -100,16 +102,30 @@ def load(schema, data):
 
 
 def proposal_data(session, proposal):
-    """The proposal's values with its progress and the caller's own agreement."""
-    reached = tuple(Step(m.step) for m in milestones_of(session, proposal.id))
-    progress = progress_of(current_settings().ladder, agreement_count=proposal.agreement_count,
+    """The proposal's values with its progress, who answers it and by when,
+    moderation, and the caller's own agreement and following."""
+    settings = current_settings()
+    milestones = milestones_of(session, proposal.id)
+    reached = tuple(Step(m.step) for m in milestones)
+    progress = progress_of(settings.ladder, agreement_count=proposal.agreement_count,
                            published_at=proposal.published_at, reached=reached)
     participant = current_participant()
     agreed = vote_ops.has_agreed(session, participant, proposal.id) if participant else None
+    following = (notification_ops.is_following(session, participant, proposal.id)
+                 if participant else None)
     data = {c: getattr(proposal, c) for c in (
         "id", "title", "body", "category", "author_name", "state", "stage", "agreement_count",
-        "created_at", "published_at", "closes_at", "closed_at", "closed_reason")}
-    data.update(progress=progress, agreed_by_me=agreed)
+        "created_at", "published_at", "closes_at", "closed_at", "closed_reason",
+        "hidden_reason", "merged_into_id")}
+    hidden = proposal.hidden_at is not None
+    if hidden:
+        data["body"] = None  # withheld; the public reason says why
+    assignment = response_ops.assignment_of(session, proposal.id)
+    data.update(
+        progress=progress, agreed_by_me=agreed, following=following, hidden=hidden,
+        assignment=assignment,
+        answer_due_at={d["step"]: d["due_at"]
+                       for d in presenters.deadlines_of(session, milestones, settings.now())})
     return data
 
 
@@ -260,6 +276,9 @@ def me():
 
 
 bp.add_url_rule("/openapi.json", "openapi", openapi_json)
+
+# the routes of the other concerns, registered on this same blueprint
+from . import moderation, notifications, responses  # noqa: E402,F401
 
 
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

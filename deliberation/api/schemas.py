@@ -2,9 +2,11 @@
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..committee import DecisionInputSchema
 from ..proposals.models import BODY_MAX, CATEGORY_MAX, TITLE_MAX
 from ..proposals.queries import Sort
 from ..proposals.states import ProposalState
+from ..responses.schemas import AnswerInputSchema, AssignInputSchema, ImplementationInputSchema
 from ..threshold.rules import Metric, Step
 
 
@@ -55,6 +57,11 @@ class ProgressSchema(Schema):
     window_ends_at = fields.AwareDateTime(allow_none=True)
 
 
+class AssignmentBriefSchema(Schema):
+    department = fields.String()
+    assigned_at = fields.AwareDateTime()
+
+
 class ProposalSummarySchema(Schema):
     id = fields.Integer()
     title = fields.String()
@@ -71,10 +78,20 @@ class ProposalSummarySchema(Schema):
     progress = fields.Nested(ProgressSchema, dump_only=True)
     agreed_by_me = fields.Boolean(allow_none=True,
                                   metadata={"description": "only for the caller's own agreement"})
+    assignment = fields.Nested(AssignmentBriefSchema, allow_none=True,
+                               metadata={"description": "the department that answers"})
+    answer_due_at = fields.Dict(keys=fields.String(), values=fields.AwareDateTime(), metadata={
+        "description": "per reached step that calls for an answer, when it is due"})
+    hidden = fields.Boolean()
+    hidden_reason = fields.String(allow_none=True)
+    merged_into_id = fields.Integer(allow_none=True)
+    following = fields.Boolean(allow_none=True,
+                               metadata={"description": "whether the caller follows it"})
 
 
 class ProposalSchema(ProposalSummarySchema):
-    body = fields.String()
+    body = fields.String(allow_none=True,
+                         metadata={"description": "null while an admin hides the proposal"})
 
 
 class PageSchema(Schema):
@@ -120,6 +137,189 @@ class MeSchema(Schema):
     display_name = fields.String()
     roles = fields.List(fields.String())
     department = fields.String(allow_none=True)
+
+
+# -- official responses --
+
+
+class AssignBodySchema(AssignInputSchema):
+    pass
+
+
+class AnswerBodySchema(AnswerInputSchema):
+    pass
+
+
+class ReviewBodySchema(Schema):
+    approve = fields.Boolean(required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class ImplementationBodySchema(ImplementationInputSchema):
+    pass
+
+
+class DueQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # cache-busters and tracking parameters are no error
+
+    overdue = fields.Boolean(load_default=False)
+    department = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+
+
+class AssignmentSchema(Schema):
+    proposal_id = fields.Integer()
+    department = fields.String()
+    assigned_at = fields.AwareDateTime()
+    assigned_by = fields.String(metadata={"description": "'auto' or the assigning role"})
+
+
+class AnswerRevisionSchema(Schema):
+    version = fields.Integer()
+    decision = fields.String()
+    edited_at = fields.AwareDateTime()
+    editor_role = fields.String()
+
+
+class AnswerSchema(Schema):
+    step = fields.String(metadata={"enum": ["department_answer", "mayor_answer"]})
+    department = fields.String(allow_none=True)
+    status = fields.String()
+    decision = fields.String()
+    body_html = fields.String(metadata={"description": "sanitised HTML from the Markdown"})
+    body_markdown = fields.String()
+    links = fields.List(fields.String())
+    video_url = fields.String(allow_none=True)
+    version = fields.Integer()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    published_at = fields.AwareDateTime(allow_none=True)
+    revisions = fields.List(fields.Nested(AnswerRevisionSchema))
+
+
+class AnswerListSchema(Schema):
+    items = fields.List(fields.Nested(AnswerSchema))
+
+
+class ImplementationUpdateSchema(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    note = fields.String()
+    occurred_on = fields.Date()
+    created_at = fields.AwareDateTime()
+    author_role = fields.String()
+
+
+class ImplementationListSchema(Schema):
+    items = fields.List(fields.Nested(ImplementationUpdateSchema))
+
+
+class DueAnswerSchema(Schema):
+    proposal_id = fields.Integer()
+    title = fields.String()
+    step = fields.String(metadata={"enum": ["department_answer", "mayor_answer"]})
+    department = fields.String(allow_none=True)
+    reached_at = fields.AwareDateTime()
+    due_at = fields.AwareDateTime()
+    answered_at = fields.AwareDateTime(allow_none=True)
+    overdue_days = fields.Integer(allow_none=True, metadata={
+        "description": "whole days late (a started day counts), null when on time"})
+
+
+class DueListSchema(Schema):
+    items = fields.List(fields.Nested(DueAnswerSchema))
+
+
+class LatenessSchema(Schema):
+    open_on_time = fields.Integer()
+    open_overdue = fields.Integer()
+    answered_on_time = fields.Integer()
+    answered_late = fields.Integer()
+    longest_overdue_days = fields.Float(allow_none=True)
+    average_late_days = fields.Float(allow_none=True)
+    overdue = fields.List(fields.Nested(DueAnswerSchema))
+
+
+# -- the agenda committee, moderation --
+
+
+class CommitteeDecisionBodySchema(DecisionInputSchema):
+    pass
+
+
+class CommitteeDecisionSchema(Schema):
+    proposal_id = fields.Integer()
+    decision = fields.String()
+    reason = fields.String()
+    below_threshold = fields.Boolean()
+    debate_question = fields.String(allow_none=True)
+    decided_at = fields.AwareDateTime()
+
+
+class CommitteeQueueItemSchema(Schema):
+    proposal = fields.Nested(ProposalSummarySchema)
+    reached_at = fields.AwareDateTime()
+
+
+class CommitteeQueueSchema(Schema):
+    items = fields.List(fields.Nested(CommitteeQueueItemSchema))
+
+
+class HideBodySchema(Schema):
+    reason = fields.String(required=True, metadata={"minLength": 5, "maxLength": 500})
+
+
+class MergeBodySchema(Schema):
+    target_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
+class MergeSchema(Schema):
+    duplicate = fields.Nested(ProposalSchema)
+    target = fields.Nested(ProposalSchema)
+
+
+# -- following and notifications --
+
+
+class FollowSchema(Schema):
+    proposal_id = fields.Integer()
+    following = fields.Boolean()
+
+
+class NotificationQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # cache-busters and tracking parameters are no error
+
+    unread = fields.Boolean(load_default=False)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    proposal_id = fields.Integer()
+    data = fields.Dict()
+    created_at = fields.AwareDateTime()
+    read_at = fields.AwareDateTime(allow_none=True)
+
+
+class NotificationListSchema(Schema):
+    items = fields.List(fields.Nested(NotificationSchema))
+
+
+class UnreadCountSchema(Schema):
+    count = fields.Integer()
+
+
+class MarkReadBodySchema(Schema):
+    ids = fields.List(fields.Integer(strict=True), load_default=None, allow_none=True,
+                      validate=validate.Length(max=500),
+                      metadata={"description": "omit to mark every notification read"})
+
+
+class MarkedSchema(Schema):
+    marked = fields.Integer()
 
 
 class ErrorSchema(Schema):

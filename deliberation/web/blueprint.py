@@ -1,6 +1,8 @@
 """The package's HTML pages: list, detail with progress and timeline, submit
 and edit forms, agree and withdraw buttons. Templates live under
-``deliberation/`` and a host overrides any of them with its own file."""
+``deliberation/`` and a host overrides any of them with its own file.
+Official responses, moderation and notifications have their own modules,
+registering on this blueprint."""
 
 from flask import (
     Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
@@ -9,13 +11,19 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from marshmallow import ValidationError
 from wtforms import ValidationError as BadCSRFToken
 
+from ..api import presenters
 from ..api.schemas import ProposalListQuerySchema
+from ..committee import CommitteeChoice, decision_of
 from ..errors import DeliberationError, InvalidInput, NotAuthenticated, NotFound
 from ..extension import current_participant
 from ..i18n import gettext as _
+from ..notifications import operations as notification_ops
+from ..participants import OFFICIAL_ROLES, Role
 from ..proposals import operations as proposal_ops
 from ..proposals import queries
 from ..proposals.states import ProposalState
+from ..responses import operations as response_ops
+from ..responses.states import ANSWER_STEPS, Decision, ImplementationStatus
 from ..settings import current_settings
 from ..threshold import Step
 from ..threshold.operations import milestones_of
@@ -31,11 +39,27 @@ def _session():
     return current_app.extensions["deliberation"].db.session
 
 
+def _nav():
+    """The links of the nav partial, by the caller's roles."""
+    participant = current_participant()
+    links = [("deliberation.proposal_list", _("Citizen proposals"), None),
+             ("deliberation.answers_late", _("Late answers"), None)]
+    if participant is not None:
+        if any(participant.has(role) for role in OFFICIAL_ROLES):
+            links.append(("deliberation.answer_queue", _("Answer queue"), None))
+        if participant.has(Role.AGENDA_COMMITTEE) or participant.has(Role.ADMIN):
+            links.append(("deliberation.committee_page", _("Agenda committee"), None))
+        links.append(("deliberation.notification_list", "Notifications",
+                      notification_ops.unread_count(_session(), participant)))
+    return links
+
+
 @bp.app_context_processor
 def _globals():
     return {"deliberation_csrf_token": generate_csrf,
             "deliberation_participant": current_participant,
-            "deliberation_settings": current_settings}
+            "deliberation_settings": current_settings,
+            "deliberation_nav": _nav}
 
 
 @bp.errorhandler(NotFound)
@@ -130,25 +154,95 @@ def proposal_edit(proposal_id):
                            proposal=proposal), (422 if errors else 200)
 
 
-@bp.get("/<int:proposal_id>")
-def proposal_detail(proposal_id):
-    session = _session()
+def require_login():
     participant = current_participant()
-    proposal = queries.get_proposal(session, proposal_id, viewer=participant)
+    if participant is None:
+        raise NotAuthenticated()
+    return participant
+
+
+def flat_messages(messages):
+    """marshmallow nests a list's messages by index; a page shows them in a row."""
+    flat = {}
+    for name, value in (messages or {}).items():
+        if isinstance(value, dict):
+            flat[name] = [m for inner in value.values() for m in (
+                inner if isinstance(inner, list) else [inner])]
+        else:
+            flat[name] = list(value) if isinstance(value, (list, tuple)) else [value]
+    return flat
+
+
+def _detail_context(session, participant, proposal):
+    settings = current_settings()
     milestones = milestones_of(session, proposal.id)
-    progress = progress_of(current_settings().ladder, agreement_count=proposal.agreement_count,
-                           published_at=proposal.published_at,
-                           reached=[Step(m.step) for m in milestones])
+    reached = [Step(m.step) for m in milestones]
+    progress = progress_of(settings.ladder, agreement_count=proposal.agreement_count,
+                           published_at=proposal.published_at, reached=reached)
     similar = []
     if proposal.state == ProposalState.DRAFT:
         similar = queries.find_similar(session, proposal.title, proposal.body,
                                        exclude_id=proposal.id)
-    return render_template(
-        "deliberation/proposals/detail.html", proposal=proposal, progress=progress,
-        milestones=milestones, timeline=timeline_of(session, proposal.id), similar=similar,
+    answers = presenters.answers_visible_to(session, participant, proposal.id)
+    answerable = [step for step in ANSWER_STEPS if step in reached
+                  and presenters.may_answer(session, participant, proposal.id, step)]
+    return dict(
+        proposal=proposal, progress=progress, milestones=milestones,
+        timeline=timeline_of(session, proposal.id), similar=similar,
         agreed=participant is not None and vote_ops.has_agreed(session, participant, proposal.id),
         is_author=participant is not None and participant.id == proposal.author_id,
-        ladder=current_settings().ladder)
+        ladder=settings.ladder,
+        following=participant is not None and notification_ops.is_following(
+            session, participant, proposal.id),
+        assignment=response_ops.assignment_of(session, proposal.id),
+        deadlines=presenters.deadlines_of(session, milestones, settings.now()),
+        answers=[presenters.answer_data(session, a) for a in answers],
+        current_answers={a.step: a for a in answers},
+        answerable=answerable,
+        may_report=bool(answerable) or (participant is not None and (
+            participant.has(Role.ADMIN) or participant.has(Role.MAYOR_OFFICE))),
+        updates=response_ops.implementation_updates_of(session, proposal.id),
+        decision=decision_of(session, proposal.id),
+        is_admin=participant is not None and participant.has(Role.ADMIN),
+        is_committee=participant is not None and participant.has(Role.AGENDA_COMMITTEE),
+        committee_choices=list(CommitteeChoice),
+        departments=settings.departments, decisions=list(Decision),
+        implementation_statuses=list(ImplementationStatus))
+
+
+def render_detail(proposal_id, *, errors=None, forms=None, status=200):
+    """The detail page; a refused form comes back on it with its messages."""
+    session = _session()
+    participant = current_participant()
+    proposal = queries.get_proposal(session, proposal_id, viewer=participant)
+    return render_template("deliberation/proposals/detail.html",
+                           errors=errors or {}, forms=forms or {},
+                           **_detail_context(session, participant, proposal)), status
+
+
+@bp.get("/<int:proposal_id>")
+def proposal_detail(proposal_id):
+    return render_detail(proposal_id)
+
+
+def form_action(proposal_id, form_name, schema, call, message):
+    """Check the token, parse the form, call one service; back to the detail
+    page, with the form's messages when it was refused."""
+    _check_csrf()
+    participant = require_login()
+    raw = request.form.to_dict()
+    raw.pop("csrf_token", None)
+    try:
+        call(_session(), participant, schema().load(raw))
+    except ValidationError as exc:
+        errors = flat_messages(exc.messages)
+    except InvalidInput as exc:
+        errors = flat_messages(exc.fields) or {"_": [exc.message]}
+    else:
+        flash(message, "success")
+        return redirect(url_for(".proposal_detail", proposal_id=proposal_id))
+    return render_detail(proposal_id, errors={form_name: errors}, forms={form_name: raw},
+                         status=422)
 
 
 def _action(proposal_id, service, message):
@@ -179,6 +273,10 @@ def proposal_publish(proposal_id):
 @bp.post("/<int:proposal_id>/withdraw")
 def proposal_withdraw(proposal_id):
     return _action(proposal_id, proposal_ops.withdraw_proposal, _("The proposal is withdrawn."))
+
+
+# the pages of the other concerns, registered on this same blueprint
+from . import moderation, notifications, responses  # noqa: E402,F401
 
 
 def register(app):
