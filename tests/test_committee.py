@@ -309,3 +309,14 @@ def test_committee_queue_leaves_out_what_cannot_be_decided_when_moderated_or_wit
     withdraw_proposal(session, AUTHOR, withdrawn.id)
     merge_proposals(session, admin, duplicate.id, kept.id)
     assert [p.id for p, _ in committee_queue(session)] == [kept.id]
+
+
+def test_committee_queue_is_refused_when_the_viewer_is_not_on_the_committee(session):
+    from deliberation.committee import committee_queue_for
+    from deliberation.errors import NotAuthenticated, PermissionDenied
+    from tests.conftest import citizen
+
+    with pytest.raises(PermissionDenied):
+        committee_queue_for(session, citizen(1))
+    with pytest.raises(NotAuthenticated):
+        committee_queue_for(session, None)

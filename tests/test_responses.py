@@ -860,3 +860,29 @@ def test_lateness_report_is_empty_when_nothing_is_due(session):
     assert (report.open_on_time, report.open_overdue, report.answered_on_time,
             report.answered_late) == (0, 0, 0, 0)
     assert (report.longest_overdue, report.average_late, report.overdue) == (None, None, [])
+
+
+def test_due_queue_is_refused_when_a_citizen_or_nobody_asks(session):
+    from deliberation.errors import NotAuthenticated, PermissionDenied
+    from deliberation.responses.queries import due_queue_for
+
+    with pytest.raises(PermissionDenied):
+        due_queue_for(session, citizen(1))
+    with pytest.raises(NotAuthenticated):
+        due_queue_for(session, None)
+
+
+def test_due_queue_shows_the_officials_own_department_when_none_is_asked(session):
+    from deliberation.responses.queries import due_queue_for
+
+    health = publish(session, category="health")
+    traffic = publish(session, category="transport", title="Safer crossings by the school")
+    reach_department_step(session, health.id)
+    reach_department_step(session, traffic.id)
+
+    items, department = due_queue_for(session, HEALTH_OFFICIAL)
+    everything, _ = due_queue_for(session, MAYOR_OFFICE)
+
+    assert department == HEALTH
+    assert [d.proposal_id for d in items] == [health.id]
+    assert {d.proposal_id for d in everything} == {health.id, traffic.id}

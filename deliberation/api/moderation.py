@@ -1,9 +1,8 @@
 """The API of the agenda committee and of admins' moderation: decide on a
 proposal, hide, unhide, merge duplicates."""
 
-from ..committee import committee_queue, decide_on_proposal
+from ..committee import committee_queue_for, decide_on_proposal
 from ..extension import current_participant
-from ..participants import Role, require_role
 from ..proposals import admin as admin_ops
 from . import schemas
 from .blueprint import _json_body, _session, bp, load, no_store, proposal_data
@@ -15,9 +14,8 @@ from .openapi import document
           "(agenda committee, admins)", response=schemas.CommitteeQueueSchema)
 @no_store
 def committee_queue_list():
-    require_role(current_participant(), Role.AGENDA_COMMITTEE, Role.ADMIN)
     session = _session()
-    rows = committee_queue(session)
+    rows = committee_queue_for(session, current_participant())
     return schemas.CommitteeQueueSchema().dump({"items": [
         {"proposal": proposal_data(session, proposal), "reached_at": reached_at}
         for proposal, reached_at in rows]})

@@ -7,14 +7,12 @@ import math
 
 import sqlalchemy as sa
 
-from ..errors import DeliberationError
 from ..participants import Role
 from ..proposals.models import Proposal
 from ..responses import operations as response_ops
 from ..responses.models import Answer
-from ..responses.queries import _due_at
+from ..responses.queries import due_at_of
 from ..responses.states import ANSWER_STEPS, AnswerStatus
-from ..threshold.rules import Step
 
 _STEP_ORDER = {str(step): n for n, step in enumerate(ANSWER_STEPS)}
 
@@ -30,24 +28,13 @@ def days(delta):
     return None if delta is None else round(delta.total_seconds() / 86400, 1)
 
 
-def may_answer(session, viewer, proposal_id, step):
-    """Whether the service would let ``viewer`` answer ``step`` (its own guard decides)."""
-    if viewer is None:
-        return False
-    try:
-        response_ops._answering_role(session, viewer, proposal_id, Step(step))
-    except DeliberationError:
-        return False
-    return True
-
-
 def answers_visible_to(session, viewer, proposal_id):
     """Published answers for everyone; one held for review also for admins
     and for whoever may answer that step."""
     answers = session.scalars(sa.select(Answer).where(Answer.proposal_id == proposal_id)).all()
     visible = [a for a in answers if a.status == AnswerStatus.PUBLISHED or (
         viewer is not None and (viewer.has(Role.ADMIN)
-                                or may_answer(session, viewer, proposal_id, a.step)))]
+                                or response_ops.may_answer(session, viewer, proposal_id, a.step)))]
     return sorted(visible, key=lambda a: _STEP_ORDER.get(a.step, 99))
 
 
@@ -70,7 +57,7 @@ def deadlines_of(session, milestones, now):
     for milestone in milestones:
         if milestone.step not in _STEP_ORDER:
             continue
-        due_at = _due_at(milestone.answer_due_at, milestone.reached_at)
+        due_at = due_at_of(milestone.answer_due_at, milestone.reached_at)
         answered_at = published.get(milestone.step)
         end = answered_at or now
         found.append({"step": milestone.step, "due_at": due_at, "answered_at": answered_at,

@@ -4,7 +4,6 @@ implementation updates, and what is due or late."""
 from flask import jsonify, request
 
 from ..extension import current_participant
-from ..participants import Role, require_role
 from ..proposals import queries
 from ..responses import operations as response_ops
 from ..responses import queries as response_queries
@@ -111,13 +110,9 @@ def list_implementation_updates(proposal_id):
 @no_store
 def answers_due():
     args = load(schemas.DueQuerySchema, request.args)
-    participant = require_role(current_participant(), Role.DEPARTMENT_OFFICIAL,
-                               Role.MAYOR_OFFICE, Role.ADMIN)
-    department = args["department"]
-    if department is None and participant.has(Role.DEPARTMENT_OFFICIAL):
-        department = participant.department
-    items = response_queries.answers_due(_session(), department=department,
-                                         overdue_only=args["overdue"])
+    items, _ = response_queries.due_queue_for(
+        _session(), current_participant(), department=args["department"],
+        overdue_only=args["overdue"])
     return schemas.DueListSchema().dump({"items": [presenters.due_item_data(i) for i in items]})
 
 

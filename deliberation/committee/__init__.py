@@ -105,5 +105,11 @@ def committee_queue(session):
         .order_by(Milestone.reached_at, Proposal.id)).all()
 
 
-__all__ = ["CommitteeChoice", "CommitteeDecision", "committee_queue", "decide_on_proposal",
-           "decision_of"]
+def committee_queue_for(session, actor):
+    """The committee's queue, for its members and admins only."""
+    require_role(actor, Role.AGENDA_COMMITTEE, Role.ADMIN)
+    return committee_queue(session)
+
+
+__all__ = ["CommitteeChoice", "CommitteeDecision", "committee_queue", "committee_queue_for",
+           "decide_on_proposal", "decision_of"]

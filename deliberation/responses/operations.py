@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from .. import signals
 from ..audit import record_audit
 from ..db import insert_ignoring_duplicates, unit_of_work
-from ..errors import InvalidInput, NotFound, PermissionDenied, WrongState
+from ..errors import DeliberationError, InvalidInput, NotFound, PermissionDenied, WrongState
 from ..notifications import NotificationKind
 from ..notifications.operations import queue_notification
 from ..participants import Role, require_role
@@ -112,7 +112,7 @@ def answer_of(session, proposal_id, step):
         Answer.proposal_id == proposal_id, Answer.step == str(step))).scalar()
 
 
-def _answering_role(session, actor, proposal_id, step):
+def answering_role(session, actor, proposal_id, step):
     """Who may answer: for the department step only an official of the
     assigned department; for the mayor step only the mayor's office."""
     if step == Step.MAYOR_ANSWER:
@@ -128,6 +128,18 @@ def _answering_role(session, actor, proposal_id, step):
     return Role.DEPARTMENT_OFFICIAL, assignment.department
 
 
+def may_answer(session, actor, proposal_id, step):
+    """Whether ``answering_role`` would let ``actor`` answer ``step``: for
+    showing an answer form only to those the service will accept."""
+    if actor is None:
+        return False
+    try:
+        answering_role(session, actor, proposal_id, Step(step))
+    except DeliberationError:
+        return False
+    return True
+
+
 def record_answer(session, actor, proposal_id, step, **fields):
     """Write or edit the official answer for ``step``. Published at once, or
     held for an admin's review when DELIBERATION_ANSWER_REVIEW is on. Every
@@ -135,7 +147,7 @@ def record_answer(session, actor, proposal_id, step, **fields):
     step = _answer_step(step)
     data = clean(AnswerInputSchema, fields, "The answer is not valid.")
     proposal = _public_proposal(session, proposal_id)
-    role, department = _answering_role(session, actor, proposal.id, step)
+    role, department = answering_role(session, actor, proposal.id, step)
     if _milestone(session, proposal.id, step) is None:
         raise WrongState("The proposal has not reached this step.")
     settings = current_settings()
@@ -224,7 +236,7 @@ def post_implementation_update(session, actor, proposal_id, **fields):
     elif actor is not None and actor.has(Role.MAYOR_OFFICE):
         role = Role.MAYOR_OFFICE
     else:
-        role, _ = _answering_role(session, actor, proposal.id, Step.DEPARTMENT_ANSWER)
+        role, _ = answering_role(session, actor, proposal.id, Step.DEPARTMENT_ANSWER)
     if not any(_published_answer(session, proposal.id, step) for step in ANSWER_STEPS):
         raise WrongState("Implementation updates follow a published answer.")
     now = current_settings().now()

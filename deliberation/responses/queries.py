@@ -6,6 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from ..participants import Role, require_role
 from ..proposals.models import Proposal
 from ..proposals.states import PUBLIC_STATES
 from ..settings import current_settings
@@ -38,11 +39,14 @@ class DueAnswer:
         return self.answered_at is None
 
 
-def _due_at(milestone_due, reached_at):
+def due_at_of(milestone_due, reached_at):
+    """When the answer a milestone calls for is due: the ladder's deadline,
+    else the site's default."""
     return milestone_due or current_settings().default_answer_due.after(reached_at)
 
 
-def _answer_items(session, *, department=None):
+def answer_items(session, *, department=None):
+    """Every answer a reached step calls for, open or given, with its due date."""
     settings = current_settings()
     now = settings.now()
     published = aliased(Answer)
@@ -60,7 +64,7 @@ def _answer_items(session, *, department=None):
                Proposal.hidden_at.is_(None), Proposal.merged_into_id.is_(None))
     ).all()
     items = [DueAnswer(r.proposal_id, r.title, Step(r.step), r.department, r.reached_at,
-                       _due_at(r.answer_due_at, r.reached_at), r.published_at, now)
+                       due_at_of(r.answer_due_at, r.reached_at), r.published_at, now)
              for r in rows]
     if department is not None:
         items = [i for i in items if i.department == department]
@@ -69,10 +73,20 @@ def _answer_items(session, *, department=None):
 
 def answers_due(session, *, department=None, overdue_only=False):
     """Open answers, oldest due date first: the officials' queue."""
-    items = [i for i in _answer_items(session, department=department) if i.is_open]
+    items = [i for i in answer_items(session, department=department) if i.is_open]
     if overdue_only:
         items = [i for i in items if i.overdue_by is not None]
     return sorted(items, key=lambda i: (i.due_at, i.proposal_id))
+
+
+def due_queue_for(session, actor, *, department=None, overdue_only=False):
+    """The answer queue as ``actor`` may see it: officials and admins only;
+    a department official sees their own department unless they ask for
+    another."""
+    require_role(actor, Role.DEPARTMENT_OFFICIAL, Role.MAYOR_OFFICE, Role.ADMIN)
+    if department is None and actor.has(Role.DEPARTMENT_OFFICIAL) and not actor.has(Role.ADMIN):
+        department = actor.department
+    return answers_due(session, department=department, overdue_only=overdue_only), department
 
 
 @dataclass(frozen=True)
@@ -88,7 +102,7 @@ class LatenessReport:
 
 def lateness_report(session):
     """The public account of late answers (Seoul once answered 8 months late)."""
-    items = _answer_items(session)
+    items = answer_items(session)
     open_items = [i for i in items if i.is_open]
     late_open = sorted((i for i in open_items if i.overdue_by), key=lambda i: i.due_at)
     answered = [i for i in items if not i.is_open]

@@ -13,7 +13,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 
 from ..proposals.models import Proposal
-from ..responses.queries import _answer_items
+from ..responses.queries import answer_items
 from ..settings import current_settings
 from ..votes.models import Agreement
 
@@ -125,7 +125,7 @@ class AnswersOnTimeOrLate:
 
     def count(self, session, window):
         now = current_settings().now()
-        items = _answer_items(session)
+        items = answer_items(session)
         categories = dict(session.execute(
             sa.select(Proposal.id, Proposal.category)
             .where(Proposal.id.in_({i.proposal_id for i in items}))).all()) if items else {}

@@ -185,7 +185,7 @@ def _detail_context(session, participant, proposal):
                                        exclude_id=proposal.id)
     answers = presenters.answers_visible_to(session, participant, proposal.id)
     answerable = [step for step in ANSWER_STEPS if step in reached
-                  and presenters.may_answer(session, participant, proposal.id, step)]
+                  and response_ops.may_answer(session, participant, proposal.id, step)]
     return dict(
         proposal=proposal, progress=progress, milestones=milestones,
         timeline=timeline_of(session, proposal.id), similar=similar,

@@ -3,9 +3,8 @@ hide, unhide, merge."""
 
 from flask import render_template
 
-from ..committee import CommitteeChoice, committee_queue, decide_on_proposal
+from ..committee import CommitteeChoice, committee_queue_for, decide_on_proposal
 from ..i18n import gettext as _
-from ..participants import Role, require_role
 from ..proposals import admin as admin_ops
 from ..proposals import operations as proposal_ops
 from .blueprint import _session, bp, form_action, require_login
@@ -57,6 +56,6 @@ def proposal_committee_decision(proposal_id):
 
 @bp.get("/committee")
 def committee_page():
-    require_role(require_login(), Role.AGENDA_COMMITTEE, Role.ADMIN)
     return render_template("deliberation/committee/queue.html",
-                           rows=committee_queue(_session()), choices=list(CommitteeChoice))
+                           rows=committee_queue_for(_session(), require_login()),
+                           choices=list(CommitteeChoice))
