@@ -464,3 +464,27 @@ def test_fan_out_notifies_five_thousand_agreers_in_one_pass_when_a_big_proposal_
         == 5001
     assert count(session, NotificationEvent) == 1
     assert session.scalar(sa.select(NotificationEvent.fanned_out_at)) == clock.now
+
+
+class DatabaseFailingSender:
+    """A sender whose own database work fails, as a host's mail log might:
+    on PostgreSQL that leaves the transaction refusing every statement."""
+
+    channel = "email"
+
+    def __init__(self, session):
+        self.session = session
+
+    def send(self, notification):
+        self.session.execute(sa.text("SELECT * FROM no_such_mail_log"))
+
+
+def test_worker_records_the_failure_when_the_sender_broke_the_transaction(
+        app, session, lone_proposal, admin):
+    add_sender(app, DatabaseFailingSender(session))
+    close_proposal(session, admin, lone_proposal.id)
+
+    assert process_outbox(session) == {"events": 1, "sent": 0, "failed": 1}
+    failed = delivery(session)
+    assert (failed.status, failed.attempts) == ("pending", 1)
+    assert "no_such_mail_log" in failed.last_error

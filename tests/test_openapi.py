@@ -5,6 +5,8 @@ about the answers the API really gives."""
 import re
 
 import pytest
+
+from deliberation.api.openapi import API_BLUEPRINTS
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
@@ -35,7 +37,7 @@ def api_operations(app, prefix=API):
     """(OpenAPI path, method) of every route the API blueprint serves."""
     found = set()
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("deliberation_api.") or rule.endpoint in UNDOCUMENTED:
+        if not rule.endpoint.startswith(API_BLUEPRINTS) or rule.endpoint in UNDOCUMENTED:
             continue
         path = _PATH_ARG.sub(r"{\1}", rule.rule[len(prefix):])
         found.update((path, method.lower()) for method in rule.methods - {"HEAD", "OPTIONS"})

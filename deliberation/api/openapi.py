@@ -20,6 +20,15 @@ def document(summary, *, query=None, body=None, response=None, status=200):
     return decorate
 
 
+#: the blueprints whose routes the document describes
+API_BLUEPRINTS = ("deliberation_api.", "deliberation_admin_api.")
+
+
+def _operation_id(endpoint):
+    blueprint, view = endpoint.split(".", 1)
+    return view if blueprint == "deliberation_api" else f"admin_{view}"
+
+
 def build_spec(app):
     from .schemas import ErrorEnvelopeSchema, ErrorSchema
 
@@ -40,7 +49,7 @@ def build_spec(app):
     prefix = app.config["DELIBERATION_API_PREFIX"].rstrip("/")
     paths = {}
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("deliberation_api."):
+        if not rule.endpoint.startswith(API_BLUEPRINTS):
             continue
         doc = getattr(app.view_functions[rule.endpoint], "openapi", None)
         if doc is None:
@@ -48,7 +57,7 @@ def build_spec(app):
         path = _PATH_ARG.sub(r"{\1}", rule.rule[len(prefix):])
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             operation = {
-                "summary": doc["summary"], "operationId": rule.endpoint.split(".", 1)[1],
+                "summary": doc["summary"], "operationId": _operation_id(rule.endpoint),
                 "responses": {str(doc["status"]): {"description": "OK"},
                               "4XX": error},
             }

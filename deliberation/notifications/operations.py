@@ -155,6 +155,9 @@ def deliver_pending(session, *, limit=100):
             sender.send(notification)
         except Exception as exc:  # the sender's failure is data here, not a crash
             attempts = row.attempts + 1
+            # a sender that failed inside the database (PostgreSQL then refuses
+            # every statement until rollback) must not take the worker down
+            session.rollback()
             with unit_of_work(session):
                 session.execute(sa.update(deliveries).where(deliveries.c.id == row.id).values(
                     status="failed" if attempts >= MAX_ATTEMPTS else "pending",
