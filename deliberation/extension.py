@@ -30,6 +30,9 @@ DEFAULTS = {
     "DELIBERATION_ANSWER_REVIEW": False,
     #: deadline of an answer whose ladder rule sets none
     "DELIBERATION_DEFAULT_ANSWER_DUE": "1 month",
+    #: from the committee's decision to the debate's opening, and its length
+    "DELIBERATION_DEBATE_PREPARATION": "7 days",
+    "DELIBERATION_DEBATE_PERIOD": "30 days",
 }
 
 
@@ -165,13 +168,16 @@ def _response_settings(config):
     departments = tuple(config["DELIBERATION_DEPARTMENTS"])
     if not all(isinstance(d, str) and d.strip() for d in departments):
         raise ConfigurationError("DELIBERATION_DEPARTMENTS must be a list of department names")
-    try:
-        default_due = Period.parse(config["DELIBERATION_DEFAULT_ANSWER_DUE"])
-    except ValueError as exc:
-        raise ConfigurationError(f"DELIBERATION_DEFAULT_ANSWER_DUE: {exc}") from None
+    periods = {}
+    for key, setting in (("DELIBERATION_DEFAULT_ANSWER_DUE", "default_answer_due"),
+                         ("DELIBERATION_DEBATE_PREPARATION", "debate_preparation"),
+                         ("DELIBERATION_DEBATE_PERIOD", "debate_period")):
+        try:
+            periods[setting] = Period.parse(config[key])
+        except ValueError as exc:
+            raise ConfigurationError(f"{key}: {exc}") from None
     return {"category_departments": dict(mapping), "departments": departments,
-            "answer_review": bool(config["DELIBERATION_ANSWER_REVIEW"]),
-            "default_answer_due": default_due}
+            "answer_review": bool(config["DELIBERATION_ANSWER_REVIEW"]), **periods}
 
 
 def current_participant():

@@ -320,3 +320,36 @@ def test_committee_queue_is_refused_when_the_viewer_is_not_on_the_committee(sess
         committee_queue_for(session, citizen(1))
     with pytest.raises(NotAuthenticated):
         committee_queue_for(session, None)
+
+
+def test_opening_a_debate_schedules_it_in_the_same_transaction_when_the_committee_decides(
+        session, clock):
+    from deliberation.debates.queries import debate_of_proposal
+
+    proposal = publish(session)
+    reach_committee_step(session, proposal.id)
+    decide_on_proposal(session, COMMITTEE_MEMBER, proposal.id, decision="open_debate",
+                       reason="시의성이 있는 제안입니다.", debate_question="보건소에서 맞을 수 있다면?")
+
+    debate = debate_of_proposal(session, proposal.id)
+    assert debate.question == "보건소에서 맞을 수 있다면?"
+    assert debate.starts_at == clock.now + timedelta(days=7)
+    assert debate.ends_at == debate.starts_at + timedelta(days=30)
+
+
+def test_declining_schedules_no_debate_when_the_committee_says_no(session):
+    from deliberation.debates.queries import debate_of_proposal
+
+    proposal = publish(session)
+    reach_committee_step(session, proposal.id)
+    decide_on_proposal(session, COMMITTEE_MEMBER, proposal.id, decision="decline",
+                       reason="이미 시행 중인 정책입니다.")
+
+    assert debate_of_proposal(session, proposal.id) is None
+
+
+def test_app_refuses_to_start_when_the_debate_period_is_not_a_period(make_app):
+    from deliberation import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="DELIBERATION_DEBATE_PERIOD"):
+        make_app(DELIBERATION_DEBATE_PERIOD="soon")

@@ -4,9 +4,9 @@ debate participants → mayor's answer): publication, the department's answer,
 the committee's debate, the mayor's video answer and an implementation
 update; then the timeline and the notifications worker.
 
-No debate module counts participants yet: the mayor step is recorded as the
-debate module will record it (``reach_mayor_step``: ``record_milestones`` in
-a unit of work), with the 2019 debate's 5,259 participants.
+The committee's decision schedules the debate; a week later it opens and
+1,000 citizens' ballots (pro, con, other, each with an opinion) reach the
+mayor step at the 1,000th.
 """
 
 from datetime import timedelta
@@ -17,6 +17,8 @@ from dateutil.relativedelta import relativedelta
 
 from deliberation import Delivery, Milestone, Participant, Role, Step, signals
 from deliberation.committee import decide_on_proposal
+from deliberation.debates.operations import cast_ballot
+from deliberation.debates.queries import debate_of_proposal
 from deliberation.notifications.operations import follow, process_outbox, unread_count
 from deliberation.proposals.operations import submit_proposal
 from deliberation.proposals.queries import get_proposal
@@ -27,7 +29,7 @@ from deliberation.responses.queries import answers_due, lateness_report
 from deliberation.timeline import EventKind, timeline_of
 from tests.conftest import citizen
 from tests.test_notifications import RecordingSender
-from tests.test_responses import agree_until, reach_mayor_step
+from tests.test_responses import agree_until
 
 DIVISION = "건강증진과"
 PROPOSER = Participant(id="c1", display_name="난임 부부")
@@ -101,8 +103,16 @@ def test_proposal_climbs_from_publication_to_the_mayors_answer_when_every_step_i
     assert [kw for name, kw in heard if name == "debate_requested"] == [
         {"proposal_id": proposal.id, "question": QUESTION}]
 
-    clock.advance(days=30)
-    assert reach_mayor_step(session, proposal.id, participants=5259) == [Step.MAYOR_ANSWER]
+    debate = debate_of_proposal(session, proposal.id)
+    assert (debate.question, debate.starts_at) == (QUESTION, clock.now + timedelta(days=7))
+    clock.advance(days=7)
+    stances = ["pro"] * 970 + ["con"] * 20 + ["other"] * 10
+    for n, stance in enumerate(stances[:-1]):
+        assert cast_ballot(session, citizen(5000 + n), debate.id, stance=stance,
+                           opinion="보건소에서 맞을 수 있으면 좋겠습니다.").reached == ()
+    clock.advance(days=20)
+    last = cast_ballot(session, citizen(9999), debate.id, stance=stances[-1], opinion="기타 의견")
+    assert (last.participants, last.reached) == (1000, (Step.MAYOR_ANSWER,))
     mayor_reached = clock.now
     [due] = answers_due(session)
     # the ladder sets no deadline for the mayor: the default, one month
@@ -124,7 +134,8 @@ def test_proposal_climbs_from_publication_to_the_mayors_answer_when_every_step_i
     assert [e.kind for e in timeline] == [
         EventKind.SUBMITTED, EventKind.PUBLISHED, EventKind.MILESTONE_REACHED,
         EventKind.ASSIGNED, EventKind.ANSWERED, EventKind.MILESTONE_REACHED,
-        EventKind.COMMITTEE_DECIDED, EventKind.MILESTONE_REACHED, EventKind.ANSWERED,
+        EventKind.COMMITTEE_DECIDED, EventKind.DEBATE_SCHEDULED, EventKind.MILESTONE_REACHED,
+        EventKind.ANSWERED,
         EventKind.IMPLEMENTATION_UPDATED]
     moments = [e.occurred_at for e in timeline]
     assert moments == sorted(moments)
@@ -136,7 +147,7 @@ def test_proposal_climbs_from_publication_to_the_mayors_answer_when_every_step_i
     milestones = session.scalars(sa.select(Milestone).where(Milestone.proposal_id == proposal.id)
                                  .order_by(Milestone.reached_at)).all()
     assert [(m.step, m.count_at) for m in milestones] == [
-        ("department_answer", 50), ("agenda_committee", 100), ("mayor_answer", 5259)]
+        ("department_answer", 50), ("agenda_committee", 100), ("mayor_answer", 1000)]
     assert [kw["step"] for name, kw in heard if name == "answer_published"] == [
         Step.DEPARTMENT_ANSWER, Step.MAYOR_ANSWER]
     assert answer_of(session, proposal.id, Step.MAYOR_ANSWER).published_at == mayor_reached \

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields
 from .. import signals
 from ..audit import record_audit
 from ..db import insert_ignoring_duplicates, unit_of_work
+from ..debates.operations import schedule_debate_for_proposal
 from ..errors import Conflict, NotFound, WrongState
 from ..notifications import NotificationKind
 from ..notifications.operations import queue_notification
@@ -47,7 +48,8 @@ def decide_on_proposal(session, member, proposal_id, **fields):
     """Record the committee's decision. A proposal that reached the committee
     step may be sent to debate or declined; one below it may still be sent to
     debate (우수제안), never silently: the reason is published either way.
-    Opening a debate sends ``debate_requested`` after commit."""
+    Opening a debate schedules it in the same transaction and sends
+    ``debate_requested`` and ``debate_scheduled`` after commit."""
     require_role(member, Role.AGENDA_COMMITTEE)
     data = clean(DecisionInputSchema, fields, "The decision is not valid.")
     proposal = session.get(Proposal, proposal_id, populate_existing=True)
@@ -82,6 +84,9 @@ def decide_on_proposal(session, member, proposal_id, **fields):
         record_audit(session, member, "committee_decision", "proposal", proposal.id,
                      after={"decision": str(choice), "below_threshold": not reached})
         if opens:
+            # the debate is created in the decision's own transaction: a
+            # decision to debate never exists without its debate
+            schedule_debate_for_proposal(session, work, proposal.id, question, now)
             work.emit(signals.debate_requested, proposal_id=proposal.id, question=question)
     return decision_of(session, proposal.id)
 
