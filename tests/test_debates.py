@@ -924,3 +924,23 @@ def test_list_is_refused_when_the_state_is_unknown(session, three_states):
     with pytest.raises(InvalidInput) as caught:
         list_debates(session, state="paused")
     assert set(caught.value.fields) == {"state"}
+
+
+def test_ballot_is_refused_when_the_debates_proposal_is_hidden(session, clock, admin):
+    from deliberation.committee import decide_on_proposal
+    from deliberation.debates.queries import debate_of_proposal
+    from deliberation.proposals.admin import hide_proposal
+
+    proposal = submit_proposal(session, citizen(1), title="보건소 난임 주사 제안",
+                               body="동네 보건소에서 난임 주사를 맞게 해 주세요. 꼭 필요합니다.",
+                               category="health", publish=True)
+    member = Participant(id="member", roles={Role.AGENDA_COMMITTEE})
+    decide_on_proposal(session, member, proposal.id, decision="open_debate",
+                       reason="시의성이 있는 우수제안입니다.")
+    debate = debate_of_proposal(session, proposal.id)
+    clock.advance(days=8)
+    hide_proposal(session, admin, proposal.id, reason="개인정보가 들어 있습니다.")
+
+    with pytest.raises(WrongState):
+        cast_ballot(session, citizen(2), debate.id, stance="pro", opinion="찬성합니다")
+    assert session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 0

@@ -886,3 +886,46 @@ def test_due_queue_shows_the_officials_own_department_when_none_is_asked(session
     assert department == HEALTH
     assert [d.proposal_id for d in items] == [health.id]
     assert {d.proposal_id for d in everything} == {health.id, traffic.id}
+
+
+@pytest.mark.concurrency
+def test_simultaneous_answers_keep_one_answer_and_every_version_when_officials_race(
+        app, at_department):
+    """Eight officials of the department save at once: each either lands as a
+    version or is told to reload (Conflict); none is lost silently, none 500s."""
+    import threading
+
+    from deliberation import Conflict
+
+    proposal_id = at_department.id
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def official(n):
+        who = Participant(id=f"o-{n}", roles={Role.DEPARTMENT_OFFICIAL}, department=HEALTH)
+        with app.app_context():
+            session = app.extensions["deliberation"].db.session
+            barrier.wait()
+            try:
+                record_answer(session, who, proposal_id, Step.DEPARTMENT_ANSWER,
+                              body=f"답변 {n}", decision="under_review")
+                outcomes.append("saved")
+            except Conflict:
+                outcomes.append("conflict")
+            finally:
+                session.remove()
+
+    threads = [threading.Thread(target=official, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    with app.app_context():
+        session = app.extensions["deliberation"].db.session
+        [answer] = session.scalars(sa.select(Answer)).all()
+        versions = session.scalars(sa.select(AnswerRevision.version)
+                                   .order_by(AnswerRevision.version)).all()
+    assert len(outcomes) == 8 and set(outcomes) <= {"saved", "conflict"}
+    assert versions == list(range(1, outcomes.count("saved") + 1))
+    assert answer.version == outcomes.count("saved")

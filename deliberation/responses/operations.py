@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from .. import signals
 from ..audit import record_audit
 from ..db import insert_ignoring_duplicates, unit_of_work
-from ..errors import DeliberationError, InvalidInput, NotFound, PermissionDenied, WrongState
+from ..errors import Conflict, DeliberationError, InvalidInput, NotFound, PermissionDenied, WrongState
 from ..notifications import NotificationKind
 from ..notifications.operations import queue_notification
 from ..participants import Role, require_role
@@ -173,11 +173,18 @@ def record_answer(session, actor, proposal_id, step, **fields):
         answer.body_markdown, answer.body_html = body, render_markdown(body)
         answer.links, answer.video_url = data["links"], data["video_url"]
         answer.updated_at = now
-        session.flush()
-        session.add(AnswerRevision(
-            answer_id=answer.id, version=answer.version, decision=answer.decision,
-            body_markdown=body, links=answer.links, video_url=answer.video_url,
-            edited_at=now, editor_role=str(role)))
+        try:
+            session.flush()
+            session.add(AnswerRevision(
+                answer_id=answer.id, version=answer.version, decision=answer.decision,
+                body_markdown=body, links=answer.links, video_url=answer.video_url,
+                edited_at=now, editor_role=str(role)))
+            session.flush()
+        except sa.exc.IntegrityError:
+            # (proposal, step) and (answer, version) are unique: two officials
+            # saved at the same moment, and the other one was first
+            raise Conflict("Someone else saved this answer at the same moment; "
+                           "reload it and try again.") from None
         first_publication = status == AnswerStatus.PUBLISHED and answer.published_at is None
         if first_publication:
             _publish(session, work, answer, now, role)
@@ -218,7 +225,7 @@ def review_answer(session, actor, proposal_id, step, *, approve, note=""):
         record_audit(session, actor, "review_answer", "proposal", proposal_id,
                      before={"status": str(AnswerStatus.PENDING_REVIEW)},
                      after={"status": answer.status, "approved": bool(approve),
-                            "note": note[:500]})
+                            "note": (note or "")[:500]})
     return answer
 
 
