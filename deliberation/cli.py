@@ -26,15 +26,24 @@ def tick():
 @click.option("--repair", is_flag=True, help="Set drifted counters to the number of rows.")
 @with_appcontext
 def recount(repair):
-    """Prove every agreement counter equals its rows; exit 1 on drift unless repaired."""
+    """Prove every agreement counter and debate tally equals its rows; exit 1
+    on drift unless repaired."""
+    from .debates.operations import recount_debates
     from .votes.operations import recount_agreements
 
-    drifts = recount_agreements(_session(), repair=repair)
+    session = _session()
+    suffix = " -> repaired" if repair else ""
+    drifts = recount_agreements(session, repair=repair)
     for drift in drifts:
         click.echo(f"proposal {drift.proposal_id}: counter {drift.counter}, rows {drift.rows}"
-                   + (" -> repaired" if repair else ""))
-    click.echo(f"{len(drifts)} drift(s) found")
-    if drifts and not repair:
+                   + suffix)
+    tally_drifts = recount_debates(session, repair=repair)
+    for drift in tally_drifts:
+        click.echo(f"debate {drift.debate_id}: tallies {drift.counters}, rows {drift.rows}"
+                   + suffix)
+    total = len(drifts) + len(tally_drifts)
+    click.echo(f"{total} drift(s) found")
+    if total and not repair:
         raise SystemExit(1)
 
 

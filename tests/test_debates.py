@@ -729,6 +729,21 @@ def test_recount_repairs_the_tallies_when_asked(session, open_question):
     assert recount_debates(session) == []
 
 
+def test_recount_command_names_the_debate_and_exits_1_when_a_tally_drifted(
+        app, session, open_question):
+    vote(session, open_question.id, 2, Stance.PRO)
+    drift(session, open_question.id, pro_count=4)
+
+    found = app.test_cli_runner().invoke(args=["deliberation", "recount"])
+    repaired = app.test_cli_runner().invoke(args=["deliberation", "recount", "--repair"])
+    clean = app.test_cli_runner().invoke(args=["deliberation", "recount"])
+
+    assert found.exit_code == 1 and f"debate {open_question.id}:" in found.output
+    assert repaired.exit_code == 0 and "repaired" in repaired.output
+    assert clean.exit_code == 0 and "0 drift(s) found" in clean.output
+    assert tallies(session, open_question.id) == (1, 1, 0, 0)
+
+
 # -- results ---------------------------------------------------------------------
 
 
