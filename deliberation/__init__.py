@@ -22,13 +22,18 @@ from .responses.models import Answer, AnswerRevision, Assignment, Implementation
 from .debates.models import Ballot, Debate
 from .comments.models import Comment
 from .reactions.models import Like, Report
+from .meetings.models import (
+    LiveQuestion, LiveQuestionVote, Meeting, ProgrammeItem, Registration, SurveyQuestion,
+    SurveyResponse,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Answer", "AnswerRevision", "Assignment", "AuditEntry", "CommitteeDecision", "Delivery",
     "ImplementationUpdate", "Notification", "NotificationEvent", "Subscription",
-    "Ballot", "Comment", "Debate", "Like", "Report",
+    "Ballot", "Comment", "Debate", "Like", "Report", "LiveQuestion", "LiveQuestionVote",
+    "Meeting", "ProgrammeItem", "Registration", "SurveyQuestion", "SurveyResponse",
     "Agreement", "Base", "CollectionClosed", "ConfigurationError", "Conflict", "Deliberation",
     "DeliberationError", "EditLocked", "FrozenClock", "InvalidInput", "Ladder", "Metric",
     "Milestone", "NotAuthenticated", "NotFound", "Participant", "Period", "PermissionDenied",

@@ -72,3 +72,10 @@ class EditLocked(WrongState):
     """The proposal can no longer be edited: it already has agreements."""
 
     code = "edit_locked"
+
+
+class RateLimited(DeliberationError):
+    """You are posting too fast; wait a moment and try again."""
+
+    status = 429
+    code = "rate_limited"

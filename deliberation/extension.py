@@ -93,7 +93,9 @@ class Deliberation:
             categories=categories, per_page=per_page, **_response_settings(app.config))
         from .responses.operations import assign_on_milestone
 
-        settings.milestone_hooks.append(assign_on_milestone)
+        from .meetings.operations import draft_on_milestone
+
+        settings.milestone_hooks.extend([assign_on_milestone, draft_on_milestone])
         settings.senders.extend(self._senders)
         app.extensions["deliberation"] = _State(self, db, settings)
 

@@ -25,3 +25,7 @@ proposals_merged = _signals.signal("proposals-merged")
 debate_scheduled = _signals.signal("debate-scheduled")
 #: kwargs: debate_id, participants
 ballot_cast = _signals.signal("ballot-cast")
+#: kwargs: meeting_id, proposal_id
+meeting_drafted = _signals.signal("meeting-drafted")
+#: kwargs: meeting_id
+meeting_published = _signals.signal("meeting-published")

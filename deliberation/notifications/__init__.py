@@ -16,6 +16,8 @@ class NotificationKind(StrEnum):
     IMPLEMENTATION_UPDATED = "implementation_updated"
     AGREEMENT_MOVED = "agreement_moved"
     HIDDEN = "hidden"
+    MEETING_PUBLISHED = "meeting_published"
+    SEAT_CONFIRMED = "seat_confirmed"
 
 
 __all__ = ["Delivery", "Notification", "NotificationEvent", "NotificationKind", "Subscription"]

@@ -27,8 +27,10 @@ class NotificationEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(40), nullable=False)
-    proposal_id: Mapped[int] = mapped_column(
-        sa.ForeignKey(Proposal.id, ondelete="CASCADE"), nullable=False)
+    #: None for news not about one proposal (a meeting of its own): then the
+    #: recipients are named in ``data``
+    proposal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey(Proposal.id, ondelete="CASCADE"))
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at = mapped_column(UTCDateTime, nullable=False)
     fanned_out_at = mapped_column(UTCDateTime, index=True)
@@ -44,7 +46,7 @@ class Notification(Base):
         sa.ForeignKey(NotificationEvent.id, ondelete="CASCADE"), nullable=False)
     participant_id: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     kind: Mapped[str] = mapped_column(sa.String(40), nullable=False)
-    proposal_id: Mapped[int] = mapped_column(nullable=False)
+    proposal_id: Mapped[int | None] = mapped_column()
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at = mapped_column(UTCDateTime, nullable=False)
     read_at = mapped_column(UTCDateTime)

@@ -91,7 +91,7 @@ def fan_out(session, *, limit=20):
                 if explicit:
                     session.execute(insert_ignoring_duplicates(session, notifications),
                                     [{**columns, "participant_id": pid} for pid in explicit])
-            else:
+            elif event.proposal_id is not None:
                 audience = _audience(event.proposal_id)
                 session.execute(
                     insert_ignoring_duplicates(session, notifications).from_select(

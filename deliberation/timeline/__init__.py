@@ -23,6 +23,8 @@ class EventKind(StrEnum):
     MERGED_INTO = "merged_into"
     MERGED_FROM = "merged_from"
     DEBATE_SCHEDULED = "debate_scheduled"
+    MEETING_DRAFTED = "meeting_drafted"
+    MEETING_PUBLISHED = "meeting_published"
 
 
 def record_event(session, proposal_id, kind, occurred_at, *, actor_role=None, **data):

@@ -1,0 +1,142 @@
+"""Live Q&A ("flow talk"): questions from phones, upvotes, moderation.
+
+All state is in the database; every change bumps the meeting's
+``qna_version``, so any number of screens served by any number of worker
+processes poll one integer and fetch the list only when it moved."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from ..db import insert_ignoring_duplicates, unit_of_work
+from ..errors import NotFound, PermissionDenied, RateLimited, WrongState
+from ..participants import Role, require_role
+from ..settings import current_settings
+from ..validation import clean
+from .models import LiveQuestion, LiveQuestionVote, Meeting, Registration
+from .operations import get_meeting, require_organiser
+from .schemas import LiveQuestionInputSchema
+from .states import MeetingStatus, RegistrationStatus
+
+meetings = Meeting.__table__
+questions = LiveQuestion.__table__
+
+#: posts per person per meeting in RATE_WINDOW
+RATE_LIMIT = 3
+RATE_WINDOW = timedelta(seconds=60)
+#: questions may come in ahead of the meeting and until a day after it
+OPEN_AFTER_END = timedelta(days=1)
+
+
+def _bump(session, meeting_id):
+    session.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
+                    .values(qna_version=meetings.c.qna_version + 1))
+
+
+def _open_meeting(session, meeting_id, now):
+    meeting = get_meeting(session, meeting_id)
+    if meeting.status != MeetingStatus.PUBLISHED:
+        raise WrongState("The Q&A of this meeting is not open.")
+    if meeting.ends_at is not None and now >= meeting.ends_at + OPEN_AFTER_END:
+        raise WrongState("The Q&A of this meeting has closed.")
+    return meeting
+
+
+def _may_ask(session, participant, meeting):
+    if meeting.online_questions:
+        return
+    confirmed = session.execute(sa.select(Registration.id).where(
+        Registration.meeting_id == meeting.id, Registration.participant_id == participant.id,
+        Registration.status == RegistrationStatus.CONFIRMED)).first()
+    if confirmed is None:
+        raise PermissionDenied("Only registered attendees can post at this meeting.")
+
+
+def post_question(session, participant, meeting_id, *, body):
+    require_role(participant, Role.CITIZEN)
+    data = clean(LiveQuestionInputSchema, {"body": body}, "The question is not valid.")
+    now = current_settings().now()
+    meeting = _open_meeting(session, meeting_id, now)
+    _may_ask(session, participant, meeting)
+    recent = session.execute(sa.select(sa.func.count()).select_from(questions).where(
+        questions.c.meeting_id == meeting_id, questions.c.participant_id == participant.id,
+        questions.c.created_at > now - RATE_WINDOW)).scalar_one()
+    if recent >= RATE_LIMIT:
+        raise RateLimited(f"At most {RATE_LIMIT} posts a minute; wait a moment and try again.")
+    with unit_of_work(session):
+        question = LiveQuestion(meeting_id=meeting_id, participant_id=participant.id,
+                                author_name=participant.display_name[:100], body=data["body"],
+                                created_at=now, upvote_count=0)
+        session.add(question)
+        _bump(session, meeting_id)
+    return question
+
+
+def upvote_question(session, participant, question_id):
+    """Once per person; again changes nothing. Returns the upvote count."""
+    require_role(participant, Role.CITIZEN)
+    question = _question(session, question_id)
+    if question.hidden_at is not None:
+        raise WrongState("A hidden question cannot be upvoted.")
+    _open_meeting(session, question.meeting_id, current_settings().now())
+    with unit_of_work(session):
+        inserted = session.execute(insert_ignoring_duplicates(
+            session, LiveQuestionVote.__table__).values(
+            question_id=question.id, participant_id=participant.id)).rowcount
+        if not inserted:
+            return question.upvote_count
+        count = session.execute(sa.update(questions).where(questions.c.id == question.id)
+                                .values(upvote_count=questions.c.upvote_count + 1)
+                                .returning(questions.c.upvote_count)).scalar_one()
+        _bump(session, question.meeting_id)
+    return count
+
+
+def _question(session, question_id):
+    question = session.get(LiveQuestion, question_id, populate_existing=True)
+    if question is None:
+        raise NotFound("No such question.")
+    return question
+
+
+def moderate_question(session, organiser, question_id, *, hidden=None, pinned=None,
+                      answered=None):
+    """Hide, pin or mark answered (each True/False, None leaves it)."""
+    require_organiser(organiser)
+    question = _question(session, question_id)
+    now = current_settings().now()
+    values = {}
+    for flag, column in ((hidden, "hidden_at"), (pinned, "pinned_at"), (answered, "answered_at")):
+        if flag is not None:
+            values[column] = now if flag else None
+    if not values:
+        return question
+    with unit_of_work(session):
+        session.execute(sa.update(questions).where(questions.c.id == question.id).values(**values))
+        _bump(session, question.meeting_id)
+    return _question(session, question.id)
+
+
+def live_questions(session, meeting_id, *, since_version=None, include_hidden=False):
+    """(version, questions): pinned first, then most upvoted, then oldest.
+    When ``since_version`` is the current version, the list is None: the
+    screen is up to date and nothing else is read."""
+    version = session.execute(sa.select(meetings.c.qna_version).where(
+        meetings.c.id == meeting_id)).scalar()
+    if version is None:
+        raise NotFound("No such meeting.")
+    if since_version is not None and since_version == version:
+        return version, None
+    query = sa.select(LiveQuestion).where(LiveQuestion.meeting_id == meeting_id)
+    if not include_hidden:
+        query = query.where(LiveQuestion.hidden_at.is_(None))
+    items = session.scalars(query.order_by(
+        LiveQuestion.pinned_at.is_(None), LiveQuestion.upvote_count.desc(),
+        LiveQuestion.created_at, LiveQuestion.id)).all()
+    return version, items
+
+
+def big_screen(session, meeting_id, *, limit=5):
+    """The hall's screen: the top questions not yet answered."""
+    version, items = live_questions(session, meeting_id)
+    return version, [q for q in items if q.answered_at is None][:limit]

@@ -1,0 +1,184 @@
+"""Registration: first come, first served up to the seats, then a waitlist in
+arrival order; a cancellation promotes the first person waiting.
+
+Every change takes the meeting's row lock first, so the seat count is
+decided by one transaction at a time: 300 people registering at once for
+100 seats end with exactly 100 confirmed and 200 waiting, in the order the
+lock was granted."""
+
+import secrets
+
+import sqlalchemy as sa
+
+from ..audit import record_audit
+from ..db import lock_row, unit_of_work
+from ..errors import NotFound, PermissionDenied, WrongState
+from ..notifications import NotificationKind
+from ..notifications.operations import queue_notification
+from ..participants import Role, require_participant, require_role
+from ..settings import current_settings
+from .models import Meeting, Registration
+from .operations import get_meeting, require_organiser
+from .states import ORGANISERS, MeetingStatus, RegistrationStatus
+
+meetings = Meeting.__table__
+registrations = Registration.__table__
+
+#: no 0/O or 1/I/L: codes are read aloud and typed at the door
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _new_code():
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+
+
+def _locked_meeting(session, meeting_id):
+    if lock_row(session, meetings, meeting_id) is None:
+        raise NotFound("No such meeting.")
+    return session.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).one()
+
+
+def registration_of(session, participant, meeting_id):
+    require_participant(participant)
+    return session.execute(sa.select(Registration).where(
+        Registration.meeting_id == meeting_id,
+        Registration.participant_id == participant.id)).scalar()
+
+
+def register(session, participant, meeting_id):
+    """Take a seat, or a place on the waitlist. Registering again returns the
+    registration one already has."""
+    require_role(participant, Role.CITIZEN)
+    get_meeting(session, meeting_id)
+    now = current_settings().now()
+    with unit_of_work(session):
+        meeting = _locked_meeting(session, meeting_id)
+        if meeting.status != MeetingStatus.PUBLISHED:
+            raise WrongState("Registration is not open for this meeting.")
+        if now >= meeting.registration_deadline:
+            raise WrongState("Registration closed at the deadline.")
+        existing = session.execute(sa.select(registrations).where(
+            registrations.c.meeting_id == meeting_id,
+            registrations.c.participant_id == participant.id)).first()
+        if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+            return session.get(Registration, existing.id, populate_existing=True)
+        seq = meeting.registration_seq + 1
+        seated = meeting.confirmed_count < meeting.capacity
+        status = RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITLISTED
+        session.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(
+            registration_seq=seq,
+            confirmed_count=meetings.c.confirmed_count + (1 if seated else 0),
+            waitlist_count=meetings.c.waitlist_count + (0 if seated else 1)))
+        values = {"status": str(status), "seq": seq, "created_at": now, "cancelled_at": None,
+                  "confirmed_at": now if seated else None, "checked_in_at": None,
+                  "display_name": participant.display_name[:100]}
+        if existing is None:
+            session.execute(sa.insert(registrations).values(
+                meeting_id=meeting_id, participant_id=participant.id,
+                check_in_code=_new_code(), **values))
+        else:  # coming back after cancelling: a new arrival, at the back
+            session.execute(sa.update(registrations).where(registrations.c.id == existing.id)
+                            .values(**values))
+    return registration_of(session, participant, meeting_id)
+
+
+def cancel_registration(session, participant, meeting_id):
+    """Give the seat (or the waitlist place) back; the first person waiting
+    takes a freed seat and is told so."""
+    require_role(participant, Role.CITIZEN)
+    get_meeting(session, meeting_id)
+    now = current_settings().now()
+    with unit_of_work(session):
+        meeting = _locked_meeting(session, meeting_id)
+        if meeting.starts_at is not None and now >= meeting.starts_at:
+            raise WrongState("The meeting has started.")
+        mine = session.execute(sa.select(registrations).where(
+            registrations.c.meeting_id == meeting_id,
+            registrations.c.participant_id == participant.id)).first()
+        if mine is None or mine.status == RegistrationStatus.CANCELLED:
+            raise NotFound("You are not registered for this meeting.")
+        session.execute(sa.update(registrations).where(registrations.c.id == mine.id).values(
+            status=str(RegistrationStatus.CANCELLED), cancelled_at=now))
+        if mine.status == RegistrationStatus.CONFIRMED:
+            session.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
+                            .values(confirmed_count=meetings.c.confirmed_count - 1))
+            _promote(session, meeting, now, seats=1)
+        else:
+            session.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
+                            .values(waitlist_count=meetings.c.waitlist_count - 1))
+    return registration_of(session, participant, meeting_id)
+
+
+def fill_free_seats(session, meeting_id):
+    """After seats were added: promote as many waiting people as now fit."""
+    now = current_settings().now()
+    with unit_of_work(session):
+        meeting = _locked_meeting(session, meeting_id)
+        free = meeting.capacity - meeting.confirmed_count
+        if free > 0:
+            _promote(session, meeting, now, seats=free)
+
+
+def _promote(session, meeting, now, *, seats):
+    waiting = session.execute(sa.select(registrations.c.id, registrations.c.participant_id)
+                              .where(registrations.c.meeting_id == meeting.id,
+                                     registrations.c.status == RegistrationStatus.WAITLISTED)
+                              .order_by(registrations.c.seq).limit(seats)).all()
+    if not waiting:
+        return []
+    session.execute(sa.update(registrations).where(
+        registrations.c.id.in_([row.id for row in waiting])).values(
+        status=str(RegistrationStatus.CONFIRMED), confirmed_at=now))
+    session.execute(sa.update(meetings).where(meetings.c.id == meeting.id).values(
+        confirmed_count=meetings.c.confirmed_count + len(waiting),
+        waitlist_count=meetings.c.waitlist_count - len(waiting)))
+    queue_notification(session, NotificationKind.SEAT_CONFIRMED, meeting.proposal_id, at=now,
+                       recipients=[row.participant_id for row in waiting],
+                       meeting_id=meeting.id)
+    return [row.participant_id for row in waiting]
+
+
+def check_in(session, organiser, meeting_id, code):
+    """At the door: a confirmed registrant's code marks them present. Checking
+    in twice is harmless."""
+    require_organiser(organiser)
+    get_meeting(session, meeting_id, viewer=organiser)
+    code = (code or "").strip().upper().replace("-", "").replace(" ", "")
+    registration = session.execute(sa.select(Registration).where(
+        Registration.meeting_id == meeting_id, Registration.check_in_code == code)).scalar()
+    if registration is None:
+        raise NotFound("No registration has this code.")
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise WrongState(f"This registration is {registration.status}, not confirmed.")
+    if registration.checked_in_at is None:
+        with unit_of_work(session):
+            session.execute(sa.update(registrations).where(
+                registrations.c.id == registration.id,
+                registrations.c.checked_in_at.is_(None)).values(
+                checked_in_at=current_settings().now()))
+            record_audit(session, organiser, "check_in", "meeting", meeting_id,
+                         after={"registration": registration.id})
+    return session.get(Registration, registration.id, populate_existing=True)
+
+
+def attendance(session, organiser, meeting_id):
+    """Seats, confirmed, waiting and present: for organisers."""
+    require_organiser(organiser)
+    meeting = get_meeting(session, meeting_id, viewer=organiser)
+    present = session.execute(sa.select(sa.func.count()).select_from(registrations).where(
+        registrations.c.meeting_id == meeting_id,
+        registrations.c.checked_in_at.is_not(None))).scalar_one()
+    return {"capacity": meeting.capacity, "confirmed": meeting.confirmed_count,
+            "waitlisted": meeting.waitlist_count, "checked_in": present}
+
+
+def attendee_list(session, organiser, meeting_id):
+    """Who registered, in arrival order: organisers only; nobody else ever
+    sees who registered."""
+    if organiser is None or not any(organiser.has(r) for r in ORGANISERS):
+        require_participant(organiser)
+        raise PermissionDenied("Only the organisers see who registered.")
+    get_meeting(session, meeting_id, viewer=organiser)
+    return session.scalars(sa.select(Registration).where(
+        Registration.meeting_id == meeting_id,
+        Registration.status != RegistrationStatus.CANCELLED).order_by(Registration.seq)).all()

@@ -1,0 +1,134 @@
+"""The meeting's survey (설문지): defined by officials, answered once by
+attendees, aggregated for everyone, free text for officials only."""
+
+import sqlalchemy as sa
+
+from ..db import insert_ignoring_duplicates, unit_of_work
+from ..errors import Conflict, InvalidInput, PermissionDenied
+from ..participants import Role, require_role
+from ..settings import current_settings
+from ..validation import clean
+from .models import Registration, SurveyQuestion, SurveyResponse
+from .operations import get_meeting, require_organiser
+from .schemas import SurveyInputSchema
+from .states import ORGANISERS, MeetingStatus, RegistrationStatus, SurveyKind
+
+TEXT_ANSWER_MAX = 2000
+
+
+def survey_of(session, meeting_id):
+    return session.scalars(sa.select(SurveyQuestion).where(
+        SurveyQuestion.meeting_id == meeting_id).order_by(SurveyQuestion.position)).all()
+
+
+def define_survey(session, organiser, meeting_id, *, questions):
+    """Set the questionnaire; it can change until the first answer arrives."""
+    require_organiser(organiser)
+    get_meeting(session, meeting_id, viewer=organiser)
+    data = clean(SurveyInputSchema, {"questions": questions}, "The survey is not valid.")
+    answered = session.execute(sa.select(SurveyResponse.id).where(
+        SurveyResponse.meeting_id == meeting_id)).first()
+    if answered is not None:
+        raise Conflict("People have answered already; the survey can no longer change.")
+    with unit_of_work(session):
+        session.execute(sa.delete(SurveyQuestion.__table__).where(
+            SurveyQuestion.meeting_id == meeting_id))
+        for position, question in enumerate(data["questions"], start=1):
+            session.add(SurveyQuestion(meeting_id=meeting_id, position=position,
+                                       kind=str(question["kind"]), prompt=question["prompt"],
+                                       options=question["options"],
+                                       required=question["required"]))
+    return survey_of(session, meeting_id)
+
+
+def _check_answer(question, value):
+    """The cleaned answer to one question, or a message."""
+    kind = SurveyKind(question.kind)
+    if kind == SurveyKind.SINGLE:
+        if value not in question.options:
+            return None, "Choose one of the options."
+        return value, None
+    if kind == SurveyKind.MULTIPLE:
+        if not isinstance(value, list) or not value or any(v not in question.options for v in value):
+            return None, "Choose one or more of the options."
+        return sorted(set(value), key=question.options.index), None
+    if kind == SurveyKind.SCALE:
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+            return None, "Choose a number from 1 to 5."
+        return value, None
+    if not isinstance(value, str) or not value.strip():
+        return None, "Must not be blank."
+    if len(value.strip()) > TEXT_ANSWER_MAX:
+        return None, f"Longer than maximum length {TEXT_ANSWER_MAX}."
+    return value.strip(), None
+
+
+def answer_survey(session, participant, meeting_id, *, answers):
+    """Answer once. ``answers`` maps question ids (as strings or ints) to a
+    value: an option, a list of options, 1-5, or text."""
+    require_role(participant, Role.CITIZEN)
+    meeting = get_meeting(session, meeting_id)
+    if meeting.status != MeetingStatus.PUBLISHED:
+        raise PermissionDenied("The survey is not open.")
+    confirmed = session.execute(sa.select(Registration.id).where(
+        Registration.meeting_id == meeting_id, Registration.participant_id == participant.id,
+        Registration.status == RegistrationStatus.CONFIRMED)).first()
+    if confirmed is None:
+        raise PermissionDenied("The survey is for the meeting's attendees.")
+    if not isinstance(answers, dict):
+        raise InvalidInput("The answers are not valid.", fields={"answers": ["Not a mapping."]})
+    given = {str(k): v for k, v in answers.items() if v not in (None, "", [])}
+    questions = survey_of(session, meeting_id)
+    known = {str(q.id) for q in questions}
+    errors = {key: ["Not a question of this survey."] for key in given if key not in known}
+    cleaned = {}
+    for question in questions:
+        key = str(question.id)
+        if key not in given:
+            if question.required:
+                errors[key] = ["An answer is required."]
+            continue
+        value, problem = _check_answer(question, given[key])
+        if problem:
+            errors[key] = [problem]
+        else:
+            cleaned[key] = value
+    if errors:
+        raise InvalidInput("The answers are not valid.", fields=errors)
+    with unit_of_work(session):
+        inserted = session.execute(insert_ignoring_duplicates(
+            session, SurveyResponse.__table__).values(
+            meeting_id=meeting_id, participant_id=participant.id, answers=cleaned,
+            created_at=current_settings().now())).rowcount
+        if not inserted:
+            raise Conflict("You have already answered this survey.")
+    return cleaned
+
+
+def survey_results(session, meeting_id, *, viewer=None):
+    """Per question: counts per option, the 1-5 distribution and average,
+    and (for organisers only) the free-text answers."""
+    get_meeting(session, meeting_id, viewer=viewer)
+    organiser = viewer is not None and any(viewer.has(r) for r in ORGANISERS)
+    responses = session.execute(sa.select(SurveyResponse.answers).where(
+        SurveyResponse.meeting_id == meeting_id)).scalars().all()
+    results = []
+    for question in survey_of(session, meeting_id):
+        key = str(question.id)
+        values = [r[key] for r in responses if key in r]
+        item = {"question": question, "answered": len(values)}
+        if question.kind in (SurveyKind.SINGLE, SurveyKind.MULTIPLE):
+            counts = {option: 0 for option in question.options}
+            for value in values:
+                for option in (value if isinstance(value, list) else [value]):
+                    counts[option] = counts.get(option, 0) + 1
+            item["counts"] = counts
+        elif question.kind == SurveyKind.SCALE:
+            item["counts"] = {n: sum(1 for v in values if v == n) for n in range(1, 6)}
+            item["average"] = round(sum(values) / len(values), 2) if values else None
+        else:
+            item["texts"] = values if organiser else None
+        results.append(item)
+    return {"responses": len(responses), "questions": results}
