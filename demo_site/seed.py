@@ -10,6 +10,8 @@ from flask import current_app
 
 from deliberation import Agreement, Deliberation, Milestone, Proposal, ProposalState, Role
 from deliberation.db import Base
+from deliberation.debates.models import Ballot, Debate
+from deliberation.debates.states import TALLY_COLUMN, DebateKind, Stance
 from deliberation.proposals.states import CloseReason
 from deliberation.timeline import EventKind, record_event
 
@@ -99,6 +101,57 @@ def _milestone(session, proposal, step, count_at, reached_at):
                  answer_due_at=None if due is None else due.isoformat())
 
 
+#: the citizen debate on the case, 2018-12-14 to 2019-01-13
+CASE_DEBATE_QUESTION = "동네 보건소에서 난임 주사를 맞을 수 있게 해야 할까요?"
+CASE_DEBATE_STARTS = datetime(2018, 12, 14, 0, 0, tzinfo=KST)
+CASE_DEBATE_ENDS = datetime(2019, 1, 14, 0, 0, tzinfo=KST)
+#: 5,259 ballots, 5,115 of them pro; how the rest split is made up for the demo
+CASE_BALLOTS = {Stance.PRO: 5115, Stance.CON: 96, Stance.OTHER: 48}
+CITY_QUESTION = "공원 안 반려견 놀이터를 더 늘려야 할까요?"
+OPINIONS = {
+    Stance.PRO: ("매일 먼 병원에 다니지 않아도 되면 일과 치료를 함께 할 수 있습니다.",
+                 "보건소 간호사분들이 충분히 하실 수 있는 일이라고 생각합니다.",
+                 "저출생 대책으로 꼭 필요합니다."),
+    Stance.CON: ("보건소 인력이 부족해 다른 업무가 밀릴까 걱정됩니다.",),
+    Stance.OTHER: ("시범 사업으로 먼저 해 보고 넓히면 좋겠습니다.",),
+}
+
+
+def _debate(session, *, question, starts_at, ends_at, ballots, proposal_id=None,
+            opinions=OPINIONS, background="", arguments_pro="", arguments_con="",
+            created_by_role="admin"):
+    """A debate whose ballots are synthetic rows, bulk-inserted, and whose
+    tallies are then set from the rows themselves."""
+    debate = Debate(proposal_id=proposal_id, kind=str(DebateKind.PRO_CON), question=question,
+                    background=background, arguments_pro=arguments_pro,
+                    arguments_con=arguments_con, starts_at=starts_at, ends_at=ends_at,
+                    created_at=starts_at - timedelta(days=7), created_by_role=created_by_role)
+    session.add(debate)
+    session.flush()
+    total = sum(ballots.values())
+    moments = iter(_spread(total, [(total, starts_at, min(ends_at, current_app.extensions[
+        "deliberation"].settings.now()))]))
+    rows, n = [], 0
+    for stance, count in ballots.items():
+        texts = opinions[stance]
+        for i in range(count):
+            n += 1
+            moment = next(moments)
+            rows.append({"debate_id": debate.id, "participant_id": f"synthetic-d{debate.id}-{n:05d}",
+                         "author_name": f"가상 시민 {n}", "stance": str(stance),
+                         "opinion": texts[i % len(texts)], "created_at": moment,
+                         "updated_at": moment, "like_count": 0, "report_count": 0})
+    if rows:
+        session.execute(sa.insert(Ballot.__table__), rows)
+    counts = dict(session.execute(sa.select(Ballot.stance, sa.func.count())
+                                  .where(Ballot.debate_id == debate.id)
+                                  .group_by(Ballot.stance)).all())
+    debate.participant_count = sum(counts.values())
+    for stance in Stance:
+        setattr(debate, TALLY_COLUMN[stance], counts.get(str(stance), 0))
+    return debate
+
+
 def reset_tables(app):
     with app.app_context():
         db.session.remove()
@@ -134,6 +187,17 @@ def seed_demo(app):
     _milestone(session, case, "department_answer", 50, CASE_DEPARTMENT_STEP)
     _milestone(session, case, "agenda_committee", 500, CASE_COMMITTEE_STEP)
     case.closes_at = None  # Seoul kept answered proposals open
+    case_debate = _debate(
+        session, proposal_id=case.id, question=CASE_DEBATE_QUESTION,
+        starts_at=CASE_DEBATE_STARTS, ends_at=CASE_DEBATE_ENDS, ballots=CASE_BALLOTS,
+        created_by_role=str(Role.AGENDA_COMMITTEE),
+        background="난임 시술 중에는 날마다 정해진 시간에 주사를 맞아야 합니다. "
+                   "처방은 병원에서 받고 주사만 가까운 보건소에서 맞을 수 있게 할지 묻습니다.",
+        arguments_pro="직장과 치료를 함께 할 수 있고 오가는 시간과 비용이 줄어듭니다.",
+        arguments_con="보건소의 인력과 응급 대응 준비가 먼저 필요합니다.")
+    record_event(session, case.id, EventKind.DEBATE_SCHEDULED, case_debate.created_at,
+                 actor_role=Role.AGENDA_COMMITTEE, debate_id=case_debate.id,
+                 starts_at=CASE_DEBATE_STARTS.isoformat(), ends_at=CASE_DEBATE_ENDS.isoformat())
 
     now = settings.now()
     collection = settings.ladder.collection
@@ -195,6 +259,17 @@ def seed_demo(app):
         author=("synthetic-author-7", "가상 시민 (캣맘)"),
         agreement_times=_spread(4, [(4, cats_published, cats_withdrawn)]))
     record_event(session, cats.id, EventKind.WITHDRAWN, cats_withdrawn, actor_role=Role.CITIZEN)
+
+    _debate(session, question=CITY_QUESTION, starts_at=days_ago(5),
+            ends_at=settings.debate_period.after(days_ago(5)),
+            ballots={Stance.PRO: 7, Stance.CON: 4, Stance.OTHER: 1},
+            opinions={Stance.PRO: ("목줄 없이 뛸 곳이 있으면 개도 사람도 편합니다.",),
+                      Stance.CON: ("밤에 짖는 소리가 걱정됩니다.",),
+                      Stance.OTHER: ("운영 시간을 정하면 좋겠습니다.",)},
+            background="반려견과 함께 사는 가구가 늘면서 공원 안 반려견 놀이터를 늘려 달라는 "
+                       "요청과, 소음과 안전을 걱정하는 목소리가 함께 있습니다.",
+            arguments_pro="반려견이 목줄 없이 뛸 곳이 생기면 산책로의 갈등이 줄어듭니다.",
+            arguments_con="놀이터 주변 주민은 소음과 냄새를 걱정합니다.")
 
     session.commit()
     return ACCOUNTS

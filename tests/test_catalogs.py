@@ -13,12 +13,14 @@ from babel.messages.pofile import read_po
 
 from deliberation import errors
 from deliberation.committee import CommitteeChoice
+from deliberation.debates.states import DebateKind, DebateState
 from deliberation.notifications import NotificationKind
 from deliberation.participants import Role
 from deliberation.proposals.queries import Sort
 from deliberation.proposals.states import ProposalState
 from deliberation.responses.states import AnswerStatus, Decision, ImplementationStatus
 from deliberation.settings import DEFAULT_CATEGORIES
+from deliberation.stats.sources import CITY_QUESTION_CATEGORY
 from deliberation.threshold import Metric, Step
 from deliberation.timeline import EventKind
 
@@ -72,6 +74,9 @@ def dynamic_keys():
     keys |= {f"answer_{s}" for s in AnswerStatus}
     keys |= {f"role_{r}" for r in Role}
     keys |= {f"notification_{k}" for k in NotificationKind}
+    keys |= {f"debate_state_{s}" for s in DebateState}
+    keys |= {f"debate_kind_{k}" for k in DebateKind}
+    keys.add(f"category_{CITY_QUESTION_CATEGORY}")
     return keys
 
 

@@ -271,3 +271,17 @@ def test_comments_list_is_refused_as_not_found_when_the_proposal_is_a_draft(sess
     draft = publish(session, title="A draft nobody else sees", publish=False)
     with pytest.raises(NotFound):
         comments_of(session, draft.id)
+
+
+def test_comment_is_refused_when_the_author_withdrew_the_proposal(session):
+    from deliberation.proposals.operations import withdraw_proposal
+
+    proposal = submit_proposal(session, citizen(1), title="Bike lanes on the river road",
+                               body="Protected lanes would make the commute safe for children.",
+                               category="transport", publish=True)
+    post_comment(session, citizen(2), proposal.id, body="좋습니다")
+    withdraw_proposal(session, citizen(1), proposal.id)
+
+    with pytest.raises(WrongState):
+        post_comment(session, citizen(3), proposal.id, body="늦었네요")
+    assert [c.body for c in comments_of(session, proposal.id)[0]] == ["좋습니다"]

@@ -382,3 +382,12 @@ def test_report_is_refused_when_the_opinion_is_already_hidden(session, opinion, 
     with pytest.raises(WrongState):
         report(session, citizen(9), Subject.OPINION, opinion, reason="again")
     assert queue(session) == []
+
+
+def test_moderation_queue_is_refused_when_the_viewer_is_not_an_admin(session):
+    from deliberation.reactions import moderation_queue_for
+
+    with pytest.raises(PermissionDenied):
+        moderation_queue_for(session, citizen(1))
+    with pytest.raises(NotAuthenticated):
+        moderation_queue_for(session, None)

@@ -133,6 +133,24 @@ def test_distinct_participants_count_each_person_once_when_they_agree_and_propos
     assert stats.value("participants") == 4  # not 6: people are not summed over categories
 
 
+def test_ballot_casters_count_as_participants_when_they_vote_in_a_city_question(seeded, clock):
+    from deliberation.debates.operations import cast_ballot, create_city_question
+
+    official = Participant(id="official", roles={Role.MAYOR_OFFICE})
+    with seeded.app_context():
+        session = seeded.extensions["deliberation"].db.session
+        question = create_city_question(session, official, question="따릉이 헬멧, 의무로 할까요?",
+                                        starts_at=clock.now, ends_at=clock.now + timedelta(days=30))
+        for voter in ("c1", "v9"):  # c1 also agreed on 1 March; v9 only votes
+            cast_ballot(session, Participant(id=voter), question.id, stance="pro",
+                        opinion="찬성합니다")
+        stats = collect_stats(session, stats_window())
+    today = clock.now.date()
+    assert stats.value("ballots", today, "city_question") == 2
+    assert stats.value("participants", today, "city_question") == 2
+    assert stats.value("participants") == 5  # v9 joins a1, a2, c1, c2
+
+
 def test_answers_count_on_time_late_and_overdue_on_their_day_when_due_dates_pass(seeded):
     with seeded.app_context():
         stats = collect_stats(seeded.extensions["deliberation"].db.session,
@@ -164,7 +182,8 @@ def test_window_keeps_only_its_days_when_a_range_is_given(seeded):
     assert data["totals"]["proposals"] == 2 and data["totals"]["agreements"] == 3
     assert data["by_day_and_category"] == [{
         "day": "2026-03-01", "category": "health", "proposals": 2, "agreements": 3,
-        "participants": 4, "answers_on_time": 0, "answers_late": 0, "answers_overdue": 0}]
+        "participants": 4, "answers_on_time": 0, "answers_late": 0, "answers_overdue": 0,
+        "ballots": 0}]
     assert answer.headers["Cache-Control"] == "no-store"
 
 
@@ -243,8 +262,8 @@ def test_csv_export_holds_the_numbers_and_korean_category_names_when_asked_by_ca
     assert not health.isascii()
     by_name = {row[0]: row[1:] for row in rows[1:]}
     # proposals, agreements, participants, on time, late, overdue
-    assert by_name[health] == ["2", "4", "4", "0", "0", "0"]
-    assert by_name[transport] == ["1", "1", "2", "0", "0", "0"]
+    assert by_name[health] == ["2", "4", "4", "0", "0", "0", "0"]
+    assert by_name[transport] == ["1", "1", "2", "0", "0", "0", "0"]
     assert rows[-1][1:3] == ["3", "5"]
     day_rows = read_csv(client.get(f"{PAGES}/stats/by_day.csv?from=2026-03-01&to=2026-03-02"))
     assert [row[0] for row in day_rows[1:-1]] == ["2026-03-01", "2026-03-02"]

@@ -46,6 +46,7 @@ class StatsRowSchema(Schema):
     answers_on_time = fields.Integer()
     answers_late = fields.Integer()
     answers_overdue = fields.Integer()
+    ballots = fields.Integer()
 
 
 class AdminLatenessSchema(Schema):

@@ -9,12 +9,16 @@ from flask import current_app, jsonify
 _PATH_ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
-def document(summary, *, query=None, body=None, response=None, status=200):
-    """Attach what the OpenAPI document says about a view."""
+def document(summary, *, query=None, body=None, response=None, status=200,
+             mimetype="application/json", also=()):
+    """Attach what the OpenAPI document says about a view. A view answering
+    with something else than JSON (a CSV file) names its ``mimetype`` and
+    no response schema; ``also`` lists other success statuses with the same body."""
 
     def decorate(view):
         view.openapi = {"summary": summary, "query": query, "body": body,
-                        "response": response, "status": status}
+                        "response": response, "status": status, "mimetype": mimetype,
+                        "also": tuple(also)}
         return view
 
     return decorate
@@ -64,6 +68,12 @@ def build_spec(app):
             if doc["response"] is not None:
                 operation["responses"][str(doc["status"])]["content"] = {
                     "application/json": {"schema": doc["response"]}}
+            elif doc.get("mimetype", "application/json") != "application/json":
+                operation["responses"][str(doc["status"])]["content"] = {
+                    doc["mimetype"]: {"schema": {"type": "string"}}}
+            for status in doc.get("also", ()):
+                operation["responses"][str(status)] = dict(
+                    operation["responses"][str(doc["status"])])
             if doc["query"] is not None:
                 operation["parameters"] = [{"in": "query", "schema": doc["query"]}]
             if doc["body"] is not None:

@@ -8,6 +8,7 @@ from ..db import unit_of_work
 from ..errors import InvalidInput, NotFound, PermissionDenied, WrongState
 from ..participants import Role, require_role
 from ..proposals.models import Proposal
+from ..proposals.states import ProposalState
 from ..settings import current_settings
 from ..validation import clean, not_blank
 from .models import COMMENT_MAX, Comment
@@ -18,19 +19,21 @@ class CommentInputSchema(Schema):
                                                   not_blank])
 
 
-def _commentable(session, proposal_id):
-    row = session.execute(sa.select(Proposal.published_at, Proposal.hidden_at)
+def _commentable(session, proposal_id, *, writing=False):
+    row = session.execute(sa.select(Proposal.published_at, Proposal.hidden_at, Proposal.state)
                           .where(Proposal.id == proposal_id)).first()
     if row is None or row.published_at is None:
         raise NotFound("No such proposal.")
     if row.hidden_at is not None:
         raise WrongState("The proposal is hidden.")
+    if writing and row.state == ProposalState.WITHDRAWN:
+        raise WrongState("The author withdrew this proposal; it takes no new comments.")
 
 
 def post_comment(session, participant, proposal_id, *, body):
     require_role(participant, Role.CITIZEN)
     data = clean(CommentInputSchema, {"body": body}, "The comment is not valid.")
-    _commentable(session, proposal_id)
+    _commentable(session, proposal_id, writing=True)
     now = current_settings().now()
     with unit_of_work(session):
         comment = Comment(proposal_id=proposal_id, participant_id=participant.id,

@@ -146,6 +146,12 @@ def dismiss_reports(session, moderator, subject, subject_id):
     return count
 
 
+def moderation_queue_for(session, moderator):
+    """The moderators' queue, for admins only."""
+    require_role(moderator, Role.ADMIN)
+    return moderation_queue(session)
+
+
 def moderation_queue(session):
     """Opinions and comments with open reports, most reported first."""
     open_reports = (sa.select(reports.c.subject, reports.c.subject_id,

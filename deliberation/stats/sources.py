@@ -4,14 +4,16 @@ distinct people does not add up across days or categories.
 
 A source is any object with a ``series`` tuple and ``count(session, window)``
 returning ``{(series, day or None, category or None): number}``; ``None`` in
-the day or category place means "all of them". Ballots arrive with the debate
-issue as one more source appended to ``DEFAULT_SOURCES``.
+the day or category place means "all of them". Ballots in debates count under
+their proposal's category, and ballots in city questions under
+``CITY_QUESTION_CATEGORY``.
 """
 
 from collections import defaultdict
 
 import sqlalchemy as sa
 
+from ..debates.models import Ballot, Debate
 from ..proposals.models import Proposal
 from ..responses.queries import answer_items
 from ..settings import current_settings
@@ -83,9 +85,26 @@ class AgreementsGiven:
         return _grouped_counts(session, events, "agreements")
 
 
+#: where the ballots of a city question (a debate without a proposal) count
+CITY_QUESTION_CATEGORY = "city_question"
+
+
+def _ballot_category():
+    return sa.func.coalesce(Proposal.category, sa.literal(CITY_QUESTION_CATEGORY))
+
+
+def _ballots_in(session, window, *columns):
+    return (sa.select(day_of(session, Ballot.created_at, window).label("day"),
+                      _ballot_category().label("category"), *columns)
+            .join(Debate, Debate.id == Ballot.debate_id)
+            .outerjoin(Proposal, Proposal.id == Debate.proposal_id)
+            .where(Ballot.created_at >= window.starts_at, Ballot.created_at < window.ends_at))
+
+
 class DistinctParticipants:
-    """People who agreed or published a proposal: each counted once per day
-    and category, once per day, once per category and once in all."""
+    """People who agreed, published a proposal or cast a ballot: each counted
+    once per day and category, once per day, once per category and once in
+    all."""
 
     series = ("participants",)
 
@@ -101,7 +120,8 @@ class DistinctParticipants:
                                Proposal.author_id.label("participant_id"))
                      .where(Proposal.published_at >= window.starts_at,
                             Proposal.published_at < window.ends_at))
-        acts = sa.union_all(agreed, published).subquery()
+        voted = _ballots_in(session, window, Ballot.participant_id.label("participant_id"))
+        acts = sa.union_all(agreed, published, voted).subquery()
         people = sa.func.count(sa.distinct(acts.c.participant_id))
         cells = {}
         for keys in ((acts.c.day, acts.c.category), (acts.c.day,), (acts.c.category,), ()):
@@ -143,5 +163,15 @@ class AnswersOnTimeOrLate:
         return with_totals(cells)
 
 
+class BallotsCast:
+    """Ballots standing today, by the day they were first cast: a change of
+    stance or opinion does not count again."""
+
+    series = ("ballots",)
+
+    def count(self, session, window):
+        return _grouped_counts(session, _ballots_in(session, window).subquery(), "ballots")
+
+
 DEFAULT_SOURCES = (ProposalsPublished(), AgreementsGiven(), DistinctParticipants(),
-                   AnswersOnTimeOrLate())
+                   AnswersOnTimeOrLate(), BallotsCast())

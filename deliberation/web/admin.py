@@ -42,6 +42,7 @@ def series_label(key):
         "answers_on_time": _("Answers on time"),
         "answers_late": _("Answers late"),
         "answers_overdue": _("Answers overdue, still missing"),
+        "ballots": _("Debate ballots cast"),
     }.get(key, key)
 
 

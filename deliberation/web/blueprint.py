@@ -43,12 +43,15 @@ def _nav():
     """The links of the nav partial, by the caller's roles."""
     participant = current_participant()
     links = [("deliberation.proposal_list", _("Citizen proposals"), None),
+             ("deliberation.debate_list", _("Citizen debates"), None),
              ("deliberation.answers_late", _("Late answers"), None)]
     if participant is not None:
         if any(participant.has(role) for role in OFFICIAL_ROLES):
             links.append(("deliberation.answer_queue", _("Answer queue"), None))
         if participant.has(Role.AGENDA_COMMITTEE) or participant.has(Role.ADMIN):
             links.append(("deliberation.committee_page", _("Agenda committee"), None))
+        if participant.has(Role.ADMIN):
+            links.append(("deliberation.moderation_queue", _("Reported opinions"), None))
         links.append(("deliberation.notification_list", "Notifications",
                       notification_ops.unread_count(_session(), participant)))
     return links
@@ -207,7 +210,35 @@ def _detail_context(session, participant, proposal):
         is_committee=participant is not None and participant.has(Role.AGENDA_COMMITTEE),
         committee_choices=list(CommitteeChoice),
         departments=settings.departments, decisions=list(Decision),
-        implementation_statuses=list(ImplementationStatus))
+        implementation_statuses=list(ImplementationStatus),
+        **_discussion_context(session, participant, proposal))
+
+
+def _discussion_context(session, participant, proposal):
+    """The proposal's debate and its opinions (comments), a page at a time."""
+    from ..api import debate_presenters
+    from ..comments import comments_of
+    from ..debates.queries import debate_of_proposal
+    from .forms import CommentFilterSchema
+
+    debate = debate_of_proposal(session, proposal.id)
+    context = {"debate": debate and debate_presenters.debate_data(session, debate, participant,
+                                                                  with_ballot=False),
+               "comments": [], "comments_page": None, "comment_filters": {}}
+    if proposal.published_at is None or proposal.hidden_at is not None:
+        return context
+    try:
+        filters = CommentFilterSchema().load(request.args)
+    except ValidationError:
+        filters = CommentFilterSchema().load({})
+    per_page = current_settings().per_page
+    items, total = comments_of(session, proposal.id, sort=filters["comments_sort"],
+                               page=filters["comments_page"], per_page=per_page)
+    context.update(comments=debate_presenters.comments_data(session, items, participant),
+                   comments_page=debate_presenters.page_data([], total,
+                                                             filters["comments_page"], per_page),
+                   comment_filters=filters)
+    return context
 
 
 def render_detail(proposal_id, *, errors=None, forms=None, status=200):
@@ -276,7 +307,7 @@ def proposal_withdraw(proposal_id):
 
 
 # the pages of the other concerns, registered on this same blueprint
-from . import moderation, notifications, responses  # noqa: E402,F401
+from . import comments, debates, moderation, notifications, responses  # noqa: E402,F401
 
 
 def register(app):
