@@ -102,7 +102,7 @@ def _milestone(session, proposal, step, count_at, reached_at):
 
 
 #: the citizen debate on the case, 2018-12-14 to 2019-01-13
-CASE_DEBATE_QUESTION = "동네 보건소에서 난임 주사를 맞을 수 있게 해야 할까요?"
+CASE_DEBATE_QUESTION = "보건소에서도 난임 주사를 맞을 수 있다면 어떨까요?"  # the debate's real title
 CASE_DEBATE_STARTS = datetime(2018, 12, 14, 0, 0, tzinfo=KST)
 CASE_DEBATE_ENDS = datetime(2019, 1, 14, 0, 0, tzinfo=KST)
 #: 5,259 ballots, 5,115 of them pro; how the rest split is made up for the demo
