@@ -2,16 +2,15 @@
 log. A blueprint of its own (``deliberation_admin_api``), answering errors in
 the same envelope as the main API."""
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 from flask_babel import get_timezone
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from werkzeug.exceptions import HTTPException
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..audit import audit_log
-from ..errors import DeliberationError
 from ..extension import current_participant
 from ..participants import Role, require_role
 from ..stats import collect_stats, stats_window
+from .errors import register_json_errors
 from .openapi import document
 
 bp = Blueprint("deliberation_admin_api", __name__)
@@ -89,33 +88,7 @@ class AuditPageSchema(Schema):
     pages = fields.Integer()
 
 
-# -- errors, as the main API answers them --
-
-def _error(status, code, message, fields=None):
-    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
-    response.status_code = status
-    return response
-
-
-@bp.errorhandler(DeliberationError)
-def _domain_error(exc):
-    return _error(exc.status, exc.code, exc.message, exc.fields)
-
-
-@bp.errorhandler(ValidationError)
-def _validation_error(exc):
-    return _error(422, "invalid", "The request is not valid.", exc.messages)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(exc):
-    return _error(exc.code, exc.name.lower().replace(" ", "_"), exc.description)
-
-
-@bp.errorhandler(Exception)
-def _unexpected(exc):
-    current_app.logger.exception("deliberation admin API error")
-    return _error(500, "internal", "Something went wrong on our side; nothing was saved.")
+register_json_errors(bp)
 
 
 @bp.before_request

@@ -5,11 +5,10 @@ from functools import wraps
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError, validate_csrf
-from marshmallow import ValidationError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest
 from wtforms import ValidationError as BadCSRFToken
 
-from ..errors import DeliberationError, NotAuthenticated
+from ..errors import NotAuthenticated
 from ..extension import current_participant
 from ..notifications import operations as notification_ops
 from ..proposals import operations as proposal_ops
@@ -23,6 +22,7 @@ from ..threshold.progress import progress_of
 from ..timeline import timeline_of
 from ..votes import operations as vote_ops
 from . import presenters, schemas
+from .errors import json_error, register_json_errors
 from .openapi import document, openapi_json
 
 bp = Blueprint("deliberation_api", __name__)
@@ -34,37 +34,7 @@ def _session():
     return current_app.extensions["deliberation"].db.session
 
 
-def _error(status, code, message, fields=None):
-    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
-    response.status_code = status
-    return response
-
-
-@bp.errorhandler(DeliberationError)
-def _domain_error(exc):
-    return _error(exc.status, exc.code, exc.message, exc.fields)
-
-
-@bp.errorhandler(ValidationError)
-def _validation_error(exc):
-    return _error(422, "invalid", "The request is not valid.", exc.messages)
-
-
-@bp.errorhandler(CSRFError)
-def _csrf_error(exc):
-    return _error(400, "csrf", "Send the CSRF token in the X-CSRFToken header, "
-                  "or authenticate with a bearer token.")
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(exc):
-    return _error(exc.code, exc.name.lower().replace(" ", "_"), exc.description)
-
-
-@bp.errorhandler(Exception)
-def _unexpected(exc):
-    current_app.logger.exception("deliberation API error")
-    return _error(500, "internal", "Something went wrong on our side; nothing was saved.")
+register_json_errors(bp)
 
 
 @bp.before_request
@@ -283,7 +253,7 @@ from . import debates, moderation, notifications, reactions, responses  # noqa: 
 
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(anything):
-    return _error(404, "not_found", "No such API endpoint.")
+    return json_error(404, "not_found", "No such API endpoint.")
 
 
 def register(app):
