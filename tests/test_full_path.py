@@ -135,7 +135,7 @@ def test_proposal_climbs_from_publication_to_the_mayors_answer_when_every_step_i
         EventKind.SUBMITTED, EventKind.PUBLISHED, EventKind.MILESTONE_REACHED,
         EventKind.ASSIGNED, EventKind.ANSWERED, EventKind.MILESTONE_REACHED,
         EventKind.COMMITTEE_DECIDED, EventKind.DEBATE_SCHEDULED, EventKind.MILESTONE_REACHED,
-        EventKind.ANSWERED,
+        EventKind.MEETING_DRAFTED, EventKind.ANSWERED,
         EventKind.IMPLEMENTATION_UPDATED]
     moments = [e.occurred_at for e in timeline]
     assert moments == sorted(moments)

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from .. import signals
 from ..audit import record_audit
-from ..db import unit_of_work
+from ..db import insert_ignoring_duplicates, unit_of_work
 from ..errors import InvalidInput, NotFound, WrongState
 from ..notifications import NotificationKind
 from ..notifications.operations import queue_notification
@@ -61,13 +61,16 @@ def draft_on_milestone(session, work, proposal_id, rule, at):
 
     title = session.execute(sa.select(Proposal.title).where(Proposal.id == proposal_id)).scalar()
     debate = debate_of_proposal(session, proposal_id)
-    meeting = Meeting(proposal_id=proposal_id, status=str(MeetingStatus.DRAFT), title=title,
-                      agenda_question=debate.question if debate else title, capacity=100,
-                      created_at=at)
-    session.add(meeting)
-    session.flush()
-    record_event(session, proposal_id, EventKind.MEETING_DRAFTED, at, meeting_id=meeting.id)
-    work.emit(signals.meeting_drafted, meeting_id=meeting.id, proposal_id=proposal_id)
+    # officials may have created the proposal's meeting before the step was
+    # reached: theirs stands, and the ballot that crossed the step must not fail
+    meeting_id = session.execute(insert_ignoring_duplicates(session, meetings).values(
+        proposal_id=proposal_id, status=str(MeetingStatus.DRAFT), title=title,
+        agenda_question=debate.question if debate else title, capacity=100,
+        created_at=at).returning(meetings.c.id)).scalar()
+    if meeting_id is None:
+        return
+    record_event(session, proposal_id, EventKind.MEETING_DRAFTED, at, meeting_id=meeting_id)
+    work.emit(signals.meeting_drafted, meeting_id=meeting_id, proposal_id=proposal_id)
 
 
 def create_meeting(session, actor, *, proposal_id=None, **fields):
@@ -137,7 +140,7 @@ def edit_meeting(session, actor, meeting_id, **fields):
 
 
 def _replace_programme(session, meeting_id, programme):
-    session.execute(sa.delete(ProgrammeItem.__table__).where(
+    session.execute(sa.delete(ProgrammeItem).where(
         ProgrammeItem.meeting_id == meeting_id))
     for position, item in enumerate(programme, start=1):
         session.add(ProgrammeItem(meeting_id=meeting_id, position=position, **item))

@@ -78,7 +78,9 @@ def upvote_question(session, participant, question_id):
     question = _question(session, question_id)
     if question.hidden_at is not None:
         raise WrongState("A hidden question cannot be upvoted.")
-    _open_meeting(session, question.meeting_id, current_settings().now())
+    meeting = _open_meeting(session, question.meeting_id, current_settings().now())
+    # upvotes rank what the hall hears next: the same people who may ask
+    _may_ask(session, participant, meeting)
     with unit_of_work(session):
         inserted = session.execute(insert_ignoring_duplicates(
             session, LiveQuestionVote.__table__).values(

@@ -97,6 +97,9 @@ def cancel_registration(session, participant, meeting_id):
             registrations.c.participant_id == participant.id)).first()
         if mine is None or mine.status == RegistrationStatus.CANCELLED:
             raise NotFound("You are not registered for this meeting.")
+        if mine.checked_in_at is not None:
+            # doors open before the start: a seat in use is not handed on
+            raise WrongState("You have been checked in already.")
         session.execute(sa.update(registrations).where(registrations.c.id == mine.id).values(
             status=str(RegistrationStatus.CANCELLED), cancelled_at=now))
         if mine.status == RegistrationStatus.CONFIRMED:

@@ -4,7 +4,7 @@ attendees, aggregated for everyone, free text for officials only."""
 import sqlalchemy as sa
 
 from ..db import insert_ignoring_duplicates, unit_of_work
-from ..errors import Conflict, InvalidInput, PermissionDenied
+from ..errors import Conflict, InvalidInput, PermissionDenied, WrongState
 from ..participants import Role, require_role
 from ..settings import current_settings
 from ..validation import clean
@@ -31,7 +31,7 @@ def define_survey(session, organiser, meeting_id, *, questions):
     if answered is not None:
         raise Conflict("People have answered already; the survey can no longer change.")
     with unit_of_work(session):
-        session.execute(sa.delete(SurveyQuestion.__table__).where(
+        session.execute(sa.delete(SurveyQuestion).where(
             SurveyQuestion.meeting_id == meeting_id))
         for position, question in enumerate(data["questions"], start=1):
             session.add(SurveyQuestion(meeting_id=meeting_id, position=position,
@@ -81,6 +81,9 @@ def answer_survey(session, participant, meeting_id, *, answers):
         raise InvalidInput("The answers are not valid.", fields={"answers": ["Not a mapping."]})
     given = {str(k): v for k, v in answers.items() if v not in (None, "", [])}
     questions = survey_of(session, meeting_id)
+    if not questions:
+        # an empty response would also lock the survey against being defined
+        raise WrongState("This meeting has no survey yet.")
     known = {str(q.id) for q in questions}
     errors = {key: ["Not a question of this survey."] for key in given if key not in known}
     cleaned = {}
