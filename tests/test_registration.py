@@ -421,3 +421,27 @@ def test_attendee_list_is_refused_when_the_viewer_is_not_an_organiser(
 def test_attendee_list_is_refused_when_the_meeting_does_not_exist(session):
     with pytest.raises(NotFound):
         attendee_list(session, OFFICIAL, 4242)
+
+
+
+def test_deadline_cannot_move_into_the_past_when_the_meeting_is_published(
+        session, clock, meeting):
+    from deliberation.meetings.operations import edit_meeting
+
+    with pytest.raises(InvalidInput) as refused:
+        edit_meeting(session, MAYOR_OFFICE, meeting.id,
+                     registration_deadline=(clock.now - timedelta(hours=1)).isoformat())
+    assert "registration_deadline" in refused.value.fields
+    assert session.get(Meeting, meeting.id, populate_existing=True).registration_deadline == DEADLINE
+
+
+def test_added_seats_go_to_the_waiting_people_first_when_capacity_grows(session, full):
+    from deliberation.meetings.operations import edit_meeting
+
+    last = register(session, citizen(50), full.id)  # behind c4 and c5
+    edited = edit_meeting(session, MAYOR_OFFICE, full.id, capacity=SEATS + 2)
+
+    assert session.get(Registration, last.id, populate_existing=True).status == "waitlisted"
+    assert (edited.confirmed_count, edited.waitlist_count) == (SEATS + 2, 1)
+    assert sorted(r.participant_id for r in session.scalars(sa.select(Registration).where(
+        Registration.status == "confirmed"))) == ["c1", "c2", "c3", "c4", "c5"]

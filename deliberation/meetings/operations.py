@@ -118,24 +118,32 @@ def edit_meeting(session, actor, meeting_id, **fields):
         if hasattr(merged[key], "isoformat"):
             merged[key] = merged[key].isoformat()
     data = clean(MeetingInputSchema, merged, "The meeting is not valid.")
-    if data["capacity"] < meeting.confirmed_count:
-        raise InvalidInput("The meeting is not valid.", fields={"capacity": [
-            f"{meeting.confirmed_count} people are already confirmed."]})
     if meeting.status == MeetingStatus.PUBLISHED:
         _require_complete(data)
+        deadline_moved = data["registration_deadline"] != current["registration_deadline"]
+        if deadline_moved and data["registration_deadline"] <= current_settings().now():
+            raise InvalidInput("The meeting is not valid.", fields={
+                "registration_deadline": ["Must be in the future."]})
     programme = data.pop("programme")
+    from .registration import fill_free_seats_now, locked_meeting
+
     with unit_of_work(session):
+        # seats are decided under the meeting's lock, as registration decides them
+        confirmed = locked_meeting(session, meeting.id).confirmed_count
+        if data["capacity"] < confirmed:
+            raise InvalidInput("The meeting is not valid.", fields={"capacity": [
+                f"{confirmed} people are already confirmed."]})
         before = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in current.items()}
         for key, value in data.items():
             setattr(meeting, key, value)
         _replace_programme(session, meeting.id, programme)
+        session.flush()
+        if meeting.status == MeetingStatus.PUBLISHED:
+            # added seats go to the waiting people first, in this same transaction
+            fill_free_seats_now(session, meeting.id)
         record_audit(session, actor, "edit_meeting", "meeting", meeting.id, before=before,
                      after={k: (v.isoformat() if hasattr(v, "isoformat") else v)
                             for k, v in data.items()})
-    if meeting.status == MeetingStatus.PUBLISHED and data["capacity"] > current["capacity"]:
-        from .registration import fill_free_seats
-
-        fill_free_seats(session, meeting.id)
     return get_meeting(session, meeting.id, viewer=actor)
 
 

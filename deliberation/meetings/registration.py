@@ -32,7 +32,8 @@ def _new_code():
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
 
 
-def _locked_meeting(session, meeting_id):
+def locked_meeting(session, meeting_id):
+    """The meeting's row, read after taking its lock."""
     if lock_row(session, meetings, meeting_id) is None:
         raise NotFound("No such meeting.")
     return session.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).one()
@@ -52,7 +53,7 @@ def register(session, participant, meeting_id):
     get_meeting(session, meeting_id)
     now = current_settings().now()
     with unit_of_work(session):
-        meeting = _locked_meeting(session, meeting_id)
+        meeting = locked_meeting(session, meeting_id)
         if meeting.status != MeetingStatus.PUBLISHED:
             raise WrongState("Registration is not open for this meeting.")
         if now >= meeting.registration_deadline:
@@ -89,7 +90,7 @@ def cancel_registration(session, participant, meeting_id):
     get_meeting(session, meeting_id)
     now = current_settings().now()
     with unit_of_work(session):
-        meeting = _locked_meeting(session, meeting_id)
+        meeting = locked_meeting(session, meeting_id)
         if meeting.starts_at is not None and now >= meeting.starts_at:
             raise WrongState("The meeting has started.")
         mine = session.execute(sa.select(registrations).where(
@@ -114,12 +115,17 @@ def cancel_registration(session, participant, meeting_id):
 
 def fill_free_seats(session, meeting_id):
     """After seats were added: promote as many waiting people as now fit."""
-    now = current_settings().now()
     with unit_of_work(session):
-        meeting = _locked_meeting(session, meeting_id)
-        free = meeting.capacity - meeting.confirmed_count
-        if free > 0:
-            _promote(session, meeting, now, seats=free)
+        return fill_free_seats_now(session, meeting_id)
+
+
+def fill_free_seats_now(session, meeting_id):
+    """The same inside the caller's transaction (which may hold the lock)."""
+    meeting = locked_meeting(session, meeting_id)
+    free = meeting.capacity - meeting.confirmed_count
+    if free <= 0:
+        return []
+    return _promote(session, meeting, current_settings().now(), seats=free)
 
 
 def _promote(session, meeting, now, *, seats):
