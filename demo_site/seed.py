@@ -12,6 +12,7 @@ from deliberation import Agreement, Deliberation, Milestone, Proposal, ProposalS
 from deliberation.db import Base
 from deliberation.debates.models import Ballot, Debate
 from deliberation.debates.states import TALLY_COLUMN, DebateKind, Stance
+from deliberation.meetings.operations import create_meeting, publish_meeting
 from deliberation.proposals.states import CloseReason
 from deliberation.timeline import EventKind, record_event
 
@@ -173,9 +174,10 @@ def seed_demo(app):
     """Fill an empty database; returns the accounts created."""
     settings = app.extensions["deliberation"].settings
     session = db.session
-    for account in ACCOUNTS:
-        create_user(account.email, account.password, account.display_name,
-                    roles=",".join(str(r) for r in account.roles), department=account.department)
+    users = {account.email: create_user(
+        account.email, account.password, account.display_name,
+        roles=",".join(str(r) for r in account.roles), department=account.department)
+        for account in ACCOUNTS}
 
     case = _proposal(
         session, title=CASE_TITLE, body=CASE_BODY, category="health",
@@ -272,4 +274,28 @@ def seed_demo(app):
             arguments_con="놀이터 주변 주민은 소음과 냄새를 걱정합니다.")
 
     session.commit()
+    _meeting(session, users["official@demo.example"].as_participant(), now)
     return ACCOUNTS
+
+
+MEETING_TITLE = "시민간담회: 동네 보건소 난임 주사"
+
+
+def _meeting(session, official, now):
+    """An upcoming citizen meeting, published, with the 2019 programme's shape
+    and questions open to people watching online."""
+    starts = (now + timedelta(days=7)).astimezone(KST).replace(
+        hour=19, minute=0, second=0, microsecond=0)
+    at = lambda minutes: (starts + timedelta(minutes=minutes)).isoformat()  # noqa: E731
+    meeting = create_meeting(
+        session, official, title=MEETING_TITLE, agenda_question=CASE_DEBATE_QUESTION,
+        venue="시청 다목적홀", audience="난임 당사자와 가족, 관심 있는 시민",
+        starts_at=at(0), ends_at=at(60), registration_deadline=at(-60 * 24 * 2),
+        capacity=100, online_questions=True, programme=[
+            {"ends_at": at(0), "title": "입장"},
+            {"starts_at": at(0), "ends_at": at(5), "title": "개회와 경과 보고 영상"},
+            {"starts_at": at(5), "ends_at": at(20), "title": "서울시 답변"},
+            {"starts_at": at(20), "ends_at": at(40), "title": "패널 토론"},
+            {"starts_at": at(40), "ends_at": at(60), "title": "플로어 토크 (질의응답)"}])
+    publish_meeting(session, official, meeting.id)
+    return meeting

@@ -248,7 +248,7 @@ def me():
 bp.add_url_rule("/openapi.json", "openapi", openapi_json)
 
 # the routes of the other concerns, registered on this same blueprint
-from . import debates, moderation, notifications, reactions, responses  # noqa: E402,F401
+from . import debates, meetings, moderation, notifications, reactions, responses  # noqa: E402,F401
 
 
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -44,6 +44,7 @@ def _nav():
     participant = current_participant()
     links = [("deliberation.proposal_list", _("Citizen proposals"), None),
              ("deliberation.debate_list", _("Citizen debates"), None),
+             ("deliberation.meeting_list", _("Citizen meetings"), None),
              ("deliberation.answers_late", _("Late answers"), None)]
     if participant is not None:
         if any(participant.has(role) for role in OFFICIAL_ROLES):
@@ -307,7 +308,7 @@ def proposal_withdraw(proposal_id):
 
 
 # the pages of the other concerns, registered on this same blueprint
-from . import comments, debates, moderation, notifications, responses  # noqa: E402,F401
+from . import comments, debates, meetings, moderation, notifications, responses  # noqa: E402,F401
 
 
 def register(app):

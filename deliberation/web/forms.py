@@ -176,3 +176,19 @@ class CommentFilterSchema(Schema):
 
     comments_sort = fields.String(load_default="newest", validate=validate.OneOf(COMMENT_SORTS))
     comments_page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+
+
+class LiveQuestionFormSchema(Schema):
+    """The phone's post form; the service judges length and blanks."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    body = fields.String(load_default="")
+
+
+class CheckInFormSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    code = fields.String(load_default="")

@@ -1,0 +1,80 @@
+"""What the meeting API (and pages) show of meetings, registrations, live
+questions and survey results, as plain data for the dump schemas."""
+
+from ..meetings import operations as meeting_ops
+from ..meetings import registration as registration_ops
+from ..meetings.states import ORGANISERS, RegistrationStatus
+
+MEETING_FIELDS = ("id", "proposal_id", "status", "title", "agenda_question", "venue",
+                  "audience", "starts_at", "ends_at", "registration_deadline", "capacity",
+                  "online_questions")
+
+
+def is_organiser(viewer):
+    return viewer is not None and any(viewer.has(r) for r in ORGANISERS)
+
+
+def meeting_summary(meeting):
+    data = {key: getattr(meeting, key) for key in MEETING_FIELDS}
+    data.update(seats_left=max(0, meeting.capacity - meeting.confirmed_count),
+                waitlisted=meeting.waitlist_count)
+    return data
+
+
+def own_registration(registration):
+    if registration is None:
+        return None
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    return {"meeting_id": registration.meeting_id, "status": registration.status,
+            "check_in_code": registration.check_in_code if confirmed else None,
+            "created_at": registration.created_at, "confirmed_at": registration.confirmed_at,
+            "checked_in_at": registration.checked_in_at}
+
+
+def meeting_data(session, meeting, viewer):
+    data = meeting_summary(meeting)
+    data["programme"] = meeting_ops.programme_of(session, meeting.id)
+    data["my_registration"] = (
+        own_registration(registration_ops.registration_of(session, viewer, meeting.id))
+        if viewer is not None else None)
+    return data
+
+
+def attendee_data(registration):
+    return {key: getattr(registration, key) for key in (
+        "seq", "display_name", "status", "check_in_code", "created_at", "checked_in_at")}
+
+
+ATTENDEE_COLUMNS = ("seq", "display_name", "status", "check_in_code", "created_at",
+                    "checked_in_at")
+
+
+def attendee_rows(registrations):
+    return [[(value.isoformat() if hasattr(value, "isoformat") else value)
+             for value in (getattr(r, c) for c in ATTENDEE_COLUMNS)] for r in registrations]
+
+
+def question_data(question, viewer):
+    return {"id": question.id, "meeting_id": question.meeting_id, "body": question.body,
+            "author_name": question.author_name, "upvote_count": question.upvote_count,
+            "created_at": question.created_at, "pinned": question.pinned_at is not None,
+            "answered": question.answered_at is not None,
+            "hidden": question.hidden_at is not None,
+            "mine": viewer is not None and question.participant_id == viewer.id}
+
+
+def survey_question_data(question):
+    return {key: getattr(question, key) for key in (
+        "id", "position", "kind", "prompt", "options", "required")}
+
+
+def survey_results_data(meeting_id, results):
+    questions = []
+    for item in results["questions"]:
+        counts = item.get("counts")
+        questions.append({
+            "question": survey_question_data(item["question"]), "answered": item["answered"],
+            "counts": ([{"option": str(k), "count": v} for k, v in counts.items()]
+                       if counts is not None else None),
+            "average": item.get("average"), "texts": item.get("texts")})
+    return {"meeting_id": meeting_id, "responses": results["responses"], "questions": questions}
