@@ -8,8 +8,8 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import BadRequest
 from wtforms import ValidationError as BadCSRFToken
 
-from ..errors import NotAuthenticated
 from ..extension import current_participant
+from ..participants import require_participant
 from ..notifications import operations as notification_ops
 from ..proposals import operations as proposal_ops
 from ..proposals import queries
@@ -210,9 +210,7 @@ def withdraw_agreement(proposal_id):
 @no_store
 def my_agreement(proposal_id):
     session = _session()
-    participant = current_participant()
-    if participant is None:
-        raise NotAuthenticated()
+    participant = require_participant(current_participant())
     proposal = queries.get_proposal(session, proposal_id, viewer=participant)
     return schemas.AgreementSchema().dump({
         "proposal_id": proposal.id, "count": proposal.agreement_count,
@@ -237,9 +235,7 @@ def ladder():
 @document("The caller as the package sees it", response=schemas.MeSchema)
 @no_store
 def me():
-    participant = current_participant()
-    if participant is None:
-        raise NotAuthenticated()
+    participant = require_participant(current_participant())
     return schemas.MeSchema().dump({
         "id": participant.id, "display_name": participant.display_name,
         "roles": sorted(participant.roles), "department": participant.department})

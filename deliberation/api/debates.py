@@ -5,8 +5,9 @@ from flask import Response, jsonify, request
 
 from ..debates import operations as debate_ops
 from ..debates import queries as debate_queries
-from ..errors import NotAuthenticated, NotFound
+from ..errors import NotFound
 from ..extension import current_participant
+from ..participants import require_participant
 from ..proposals import queries as proposal_queries
 from ..settings import current_settings
 from . import debate_presenters as presenters
@@ -90,9 +91,7 @@ def cast_ballot(debate_id):
           response=schemas.MyBallotSchema)
 @no_store
 def my_ballot(debate_id):
-    participant = current_participant()
-    if participant is None:
-        raise NotAuthenticated()
+    participant = require_participant(current_participant())
     session = _session()
     debate = debate_queries.get_debate(session, debate_id)
     return schemas.MyBallotSchema().dump({"debate_id": debate.id, "ballot": presenters.own_ballot_data(

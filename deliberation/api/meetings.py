@@ -3,8 +3,8 @@ registration and check-in, the live Q&A and the survey."""
 
 from flask import jsonify, request
 
-from ..errors import NotAuthenticated
 from ..extension import current_participant
+from ..participants import require_participant
 from ..meetings import operations as meeting_ops
 from ..meetings import qna
 from ..meetings import registration as registration_ops
@@ -70,9 +70,7 @@ def cancel_registration(meeting_id):
           response=schemas.MyRegistrationSchema)
 @no_store
 def my_registration(meeting_id):
-    participant = current_participant()
-    if participant is None:
-        raise NotAuthenticated()
+    participant = require_participant(current_participant())
     session = _session()
     meeting = _meeting(session, meeting_id, participant)
     return schemas.MyRegistrationSchema().dump({

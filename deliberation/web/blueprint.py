@@ -18,7 +18,7 @@ from ..errors import DeliberationError, InvalidInput, NotAuthenticated, NotFound
 from ..extension import current_participant
 from ..i18n import gettext as _
 from ..notifications import operations as notification_ops
-from ..participants import OFFICIAL_ROLES, Role
+from ..participants import OFFICIAL_ROLES, Role, require_participant
 from ..proposals import operations as proposal_ops
 from ..proposals import queries
 from ..proposals.states import ProposalState
@@ -117,9 +117,7 @@ def proposal_list():
 
 @bp.route("/new", methods=["GET", "POST"])
 def proposal_new():
-    participant = current_participant()
-    if participant is None:
-        raise NotAuthenticated()
+    participant = require_participant(current_participant())
     form, errors = {"title": "", "body": "", "category": ""}, {}
     if request.method == "POST":
         _check_csrf()
@@ -137,9 +135,7 @@ def proposal_new():
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
 def proposal_edit(proposal_id):
-    participant = current_participant()
-    if participant is None:
-        raise NotAuthenticated()
+    participant = require_participant(current_participant())
     session = _session()
     proposal = proposal_ops.editable_proposal(session, participant, proposal_id)
     form = {"title": proposal.title, "body": proposal.body, "category": proposal.category}
@@ -159,9 +155,7 @@ def proposal_edit(proposal_id):
 
 
 def require_login():
-    participant = current_participant()
-    if participant is None:
-        raise NotAuthenticated()
+    participant = require_participant(current_participant())
     return participant
 
 
@@ -279,9 +273,7 @@ def form_action(proposal_id, form_name, schema, call, message):
 
 def _action(proposal_id, service, message):
     _check_csrf()
-    participant = current_participant()
-    if participant is None:
-        raise NotAuthenticated()
+    participant = require_participant(current_participant())
     service(_session(), participant, proposal_id)
     flash(message, "success")
     return redirect(url_for(".proposal_detail", proposal_id=proposal_id))
