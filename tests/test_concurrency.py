@@ -2,7 +2,6 @@
 with their own apps, agreeing on one proposal as it crosses 50."""
 
 import multiprocessing
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ import sqlalchemy as sa
 from deliberation import Agreement, Milestone, Proposal, ProposalState, Step
 from deliberation.proposals.operations import close_expired_proposals, submit_proposal
 from deliberation.votes.operations import agree
+from tests.threads import run_threads
 from tests.conftest import START, citizen
 
 pytestmark = pytest.mark.concurrency
@@ -48,25 +48,6 @@ def facts(session, proposal_id):
         sa.select(Milestone).where(Milestone.proposal_id == proposal_id)).all()
     return counter, rows, distinct, milestones
 
-
-def run_threads(target, count):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(index):
-        try:
-            barrier.wait(timeout=10)
-            target(index)
-        except BaseException as exc:  # reported to the test, not lost in the thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a writer hung"
-    assert errors == []
 
 
 def test_counts_are_exact_and_50_is_crossed_once_when_threads_agree_at_once(

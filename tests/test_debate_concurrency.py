@@ -3,7 +3,6 @@ processes with their own apps, casting and changing ballots as the debate
 crosses the mayor step."""
 
 import multiprocessing
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from deliberation.debates.operations import (
 )
 from deliberation.debates.states import Stance
 from deliberation.proposals.operations import submit_proposal
+from tests.threads import run_threads
 from tests.conftest import START, citizen
 
 pytestmark = pytest.mark.concurrency
@@ -99,25 +99,6 @@ def assert_exact(session, proposal_id, debate_id, moment, final_stance=second_st
         ("mayor_answer", MAYOR_AT, moment)]
     assert session.get(Proposal, proposal_id).stage == Step.MAYOR_ANSWER
 
-
-def run_threads(target, count):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(index):
-        try:
-            barrier.wait(timeout=10)
-            target(index)
-        except BaseException as exc:  # reported to the test, not lost in the thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a voter hung"
-    assert errors == []
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ cancellations promote exactly the first people waiting; threads with their
 own app contexts and processes with their own apps, on SQLite and PostgreSQL."""
 
 import multiprocessing
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from deliberation import Meeting, Participant, Registration, Role
 from deliberation.meetings.operations import create_meeting, publish_meeting
 from deliberation.meetings.registration import cancel_registration, register
 from deliberation.notifications.models import NotificationEvent
+from tests.threads import run_threads
 from tests.conftest import START, citizen
 
 pytestmark = pytest.mark.concurrency
@@ -109,25 +109,6 @@ def assert_promotions_are_exact(session, meeting_id, seq_of, cancelled):
     promoted = {pid for pid, seq in seq_of.items() if SEATS < seq <= SEATS + CANCELLING}
     assert sorted(told) == sorted(promoted)
 
-
-def run_threads(target, count):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(index):
-        try:
-            barrier.wait(timeout=10)
-            target(index)
-        except BaseException as exc:  # reported to the test, not lost in the thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a registrant hung"
-    assert errors == []
 
 
 def test_seats_are_exact_and_in_arrival_order_when_300_threads_register_for_100(
