@@ -68,7 +68,8 @@ def _globals():
 
 @bp.errorhandler(NotFound)
 def _not_found(exc):
-    return render_template("deliberation/error.html", message=_("No such proposal."),
+    # the error names what is missing: a meeting, a debate, a proposal ...
+    return render_template("deliberation/error.html", message=_(exc.message),
                            status=404), 404
 
 
