@@ -245,6 +245,7 @@ bp.add_url_rule("/openapi.json", "openapi", openapi_json)
 
 # the routes of the other concerns, registered on this same blueprint
 from . import debates, meetings, moderation, notifications, reactions, responses  # noqa: E402,F401
+from . import activity  # noqa: E402,F401
 
 
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

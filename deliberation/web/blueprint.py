@@ -40,20 +40,26 @@ def _session():
 
 
 def _nav():
-    """The links of the nav partial, by the caller's roles."""
+    """The links of the nav partial, by the caller's roles: every official's
+    page (check-in is on each meeting, reached through the meetings list)."""
     participant = current_participant()
     links = [("deliberation.proposal_list", _("Citizen proposals"), None),
              ("deliberation.debate_list", _("Citizen debates"), None),
              ("deliberation.meeting_list", _("Citizen meetings"), None),
              ("deliberation.answers_late", _("Late answers"), None)]
     if participant is not None:
+        links.append(("deliberation.my_page", _("My page"), None))
         if any(participant.has(role) for role in OFFICIAL_ROLES):
             links.append(("deliberation.answer_queue", _("Answer queue"), None))
         if participant.has(Role.AGENDA_COMMITTEE) or participant.has(Role.ADMIN):
             links.append(("deliberation.committee_page", _("Agenda committee"), None))
         if participant.has(Role.ADMIN):
             links.append(("deliberation.moderation_queue", _("Reported opinions"), None))
-        links.append(("deliberation.notification_list", "Notifications",
+            # the admin pages are a blueprint of their own, which a host may leave out
+            if "deliberation_admin.stats_page" in current_app.view_functions:
+                links.append(("deliberation_admin.stats_page", _("Statistics"), None))
+                links.append(("deliberation_admin.audit_page", _("Audit log"), None))
+        links.append(("deliberation.notification_list", _("Notifications"),
                       notification_ops.unread_count(_session(), participant)))
     return links
 
@@ -302,6 +308,7 @@ def proposal_withdraw(proposal_id):
 
 # the pages of the other concerns, registered on this same blueprint
 from . import comments, debates, meetings, moderation, notifications, responses  # noqa: E402,F401
+from . import mine  # noqa: E402,F401
 
 
 def register(app):

@@ -1,0 +1,53 @@
+"""My page: the logged-in participant's own proposals, agreements, ballots,
+opinions, meeting registrations and notifications."""
+
+from flask import render_template, request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from ..activity import PER_PAGE, SECTIONS, activity_of
+from ..i18n import gettext as _
+from ..meetings.states import MeetingStatus, RegistrationStatus
+from .blueprint import _session, bp, require_login
+from .debates import stance_label
+
+
+class MyPageQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # cache-busters and tracking parameters are no error
+
+    section = fields.String(load_default=None, validate=validate.OneOf(SECTIONS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+
+
+def section_label(name):
+    """The heading of a section (literal here, so the catalog checks it)."""
+    return {"proposals": _("My proposals"), "agreements": _("Proposals I agreed with"),
+            "ballots": _("My debate ballots"), "comments": _("My opinions"),
+            "registrations": _("My meeting registrations"),
+            "notifications": _("Notifications")}[name]
+
+
+def registration_label(registration):
+    if registration["meeting_status"] == MeetingStatus.CANCELLED:
+        return _("Meeting cancelled")
+    return {RegistrationStatus.CONFIRMED: _("You have a seat."),
+            RegistrationStatus.WAITLISTED: _("On the waitlist"),
+            RegistrationStatus.CANCELLED: _("You cancelled")}.get(registration["status"],
+                                                                  registration["status"])
+
+
+@bp.get("/me")
+def my_page():
+    participant = require_login()
+    try:
+        args = MyPageQuerySchema().load(request.args)
+    except ValidationError:
+        args = MyPageQuerySchema().load({})
+    # a section is paged through on its own; the overview shows the first page of each
+    sections = (args["section"],) if args["section"] else SECTIONS
+    page = args["page"] if args["section"] else 1
+    activity = activity_of(_session(), participant, sections=sections, page=page,
+                           per_page=PER_PAGE)
+    return render_template("deliberation/mine.html", activity=activity,
+                           section=args["section"], section_label=section_label,
+                           registration_label=registration_label, stance_label=stance_label)
