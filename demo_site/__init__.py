@@ -12,15 +12,16 @@ that would have been sent.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, request
-from flask_babel import Babel
+from flask_babel import Babel, format_date, format_time
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from deliberation import Deliberation
 
-from .i18n import current_locale, select_locale, t
+from .i18n import TRANSLATIONS, current_locale, select_locale, t
 from .models import User, db, user_for_token
 
 
@@ -44,6 +45,7 @@ def create_app(config=None):
             "sqlite:///" + os.path.join(app.instance_path, "demo.sqlite")),
         BABEL_DEFAULT_LOCALE="ko",
         BABEL_DEFAULT_TIMEZONE="Asia/Seoul",
+        BABEL_TRANSLATION_DIRECTORIES=TRANSLATIONS,
         DELIBERATION_BASE_TEMPLATE="demo/layout.html",
         DELIBERATION_LADDER="seoul_2017",
     )
@@ -81,7 +83,8 @@ def create_app(config=None):
 
     @app.context_processor
     def demo_globals():
-        return {"t": t, "get_locale": current_locale, "lang_switch_url": _lang_switch_url}
+        return {"t": t, "get_locale": current_locale, "lang_switch_url": _lang_switch_url,
+                "format_date": format_date, "format_time": format_time}
 
     from . import api, cli, outbox, views
 
@@ -98,6 +101,4 @@ def _lang_switch_url():
     other = "en" if current_locale() == "ko" else "ko"
     args = request.args.to_dict()
     args["lang"] = other
-    from urllib.parse import urlencode
-
     return request.path + "?" + urlencode(args)

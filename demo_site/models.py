@@ -104,3 +104,39 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
     link: Mapped[str] = mapped_column(sa.String(500), nullable=False)
     created_at = mapped_column(UTCDateTime, nullable=False, default=_now)
+
+
+class PasswordReset(db.Model):
+    """A one-time link to set a new password: only the token's SHA-256 is
+    stored; it expires, and using it (or any other of the user's links)
+    spends every link of that user."""
+
+    __tablename__ = "demo_password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"),
+                                         nullable=False, index=True)
+    token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=_now)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    used_at = mapped_column(UTCDateTime)
+
+
+NOTICE_TITLE_MAX = 200
+NOTICE_BODY_MAX = 20_000
+
+
+class Notice(db.Model):
+    """A notice (공지사항) written by an admin, in Markdown; pinned ones lead."""
+
+    __tablename__ = "demo_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(NOTICE_TITLE_MAX), nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    pinned: Mapped[bool] = mapped_column(nullable=False, default=False, server_default=sa.false())
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey(User.id, ondelete="SET NULL"))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=_now)
+    updated_at = mapped_column(UTCDateTime, nullable=False, default=_now)
+
+    __table_args__ = (sa.Index("ix_demo_notice_listing", "pinned", "created_at"),)

@@ -1,4 +1,4 @@
-"""The demo's own pages: home, sign-up, log-in, log-out."""
+"""The demo's own pages: home, sign-up, log-in, log-out, the mail outbox."""
 
 from urllib.parse import urlparse
 
@@ -6,43 +6,47 @@ import sqlalchemy as sa
 from flask import (
     Blueprint, current_app, flash, redirect, render_template, request, url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from deliberation import Proposal, ProposalState
-from deliberation.proposals import queries
-
+from . import home as home_queries
 from .accounts import EmailTaken, authenticate, clean_signup, create_user
-from .i18n import t
 from .models import OutboxMessage, db
 
 bp = Blueprint("demo", __name__, template_folder="templates", static_folder="static",
                static_url_path="/demo-static")
 
-CASE_TITLE = "동네 보건소에서 난임 주사 맞게 해주세요"
+#: accounts.clean_signup names its errors by key; the page words them
+FIELD_ERRORS = {
+    "err_email": lazy_gettext("Enter a valid email address."),
+    "err_email_taken": lazy_gettext("This email is already registered."),
+    "err_password": lazy_gettext("The password needs at least 8 characters."),
+    "err_display_name": lazy_gettext("Enter a name of 1 to 50 characters."),
+}
 
 
-def _period(period):
+def period_text(period):
+    """'30 days' or '1 month' in the visitor's language."""
     if period is None:
         return None
     if period.months:
-        return t("period_months", n=period.months)
-    return t("period_days", n=period.days)
+        return _("%(num)s months", num=period.months) if period.months != 1 else _("1 month")
+    return _("%(num)s days", num=period.days) if period.days != 1 else _("1 day")
 
 
 @bp.get("/")
 def home():
     session = db.session
     settings = current_app.extensions["deliberation"].settings
-    case = session.execute(
-        sa.select(Proposal).where(Proposal.title == CASE_TITLE,
-                                  Proposal.state != ProposalState.DRAFT)).scalars().first()
-    most_agreed = queries.list_proposals(session, state=ProposalState.COLLECTING,
-                                         sort="most_agreed", per_page=3).items
-    closing = [p for p in queries.list_proposals(
-        session, state=ProposalState.COLLECTING, sort="closing_soon", per_page=6).items
-        if p.closes_at is not None][:3]
-    return render_template("demo/home.html", ladder=settings.ladder, case=case,
-                           most_agreed=most_agreed, closing=closing, period=_period)
+    now = settings.now()
+    return render_template(
+        "demo/home.html", ladder=settings.ladder, debate_period=settings.debate_period,
+        story=home_queries.case_story(session),
+        closing=home_queries.closing_soon(session, now),
+        near=home_queries.near_threshold(session, settings.ladder, now),
+        answered=home_queries.answered_recently(session, now),
+        meetings=home_queries.upcoming_meetings(session), period=period_text, now=now)
 
 
 def _safe_next(target):
@@ -72,10 +76,10 @@ def signup():
             else:
                 db.session.commit()
                 login_user(user)
-                flash(t("welcome", name=user.display_name), "success")
+                flash(_("Welcome, %(name)s.", name=user.display_name), "success")
                 return redirect(_safe_next(request.args.get("next")) or url_for("demo.home"))
-    return render_template("demo/signup.html", form=form,
-                           errors={k: t(v) for k, v in errors.items()}), (422 if errors else 200)
+    worded = {field: str(FIELD_ERRORS[key]) for field, key in errors.items()}
+    return render_template("demo/signup.html", form=form, errors=worded), (422 if errors else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -85,10 +89,10 @@ def login():
         form["email"] = request.form.get("email", "").strip()
         user = authenticate(form["email"], request.form.get("password", ""))
         if user is None:
-            error = t("err_login")
+            error = _("The email or password is wrong.")
         else:
             login_user(user)
-            flash(t("logged_in"), "success")
+            flash(_("You are logged in."), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("demo.home"))
     return render_template("demo/login.html", form=form, error=error)
 
@@ -96,7 +100,7 @@ def login():
 @bp.post("/logout")
 def logout():
     logout_user()
-    flash(t("logged_out"), "success")
+    flash(_("You are logged out."), "success")
     return redirect(url_for("demo.home"))
 
 
@@ -106,22 +110,29 @@ OUTBOX_SHOWN = 100
 @bp.get("/outbox")
 @login_required
 def outbox():
-    """The demo's mail outbox; any signed-in visitor may look (a demo has
-    nothing private to mail), where a real site would show it to admins only."""
+    """The demo's mail outbox, standing in for everyone's inbox: each member
+    reads the mail addressed to them, admins read all of it (a password-reset
+    link in the outbox must not be readable by every other member)."""
+    query = sa.select(OutboxMessage)
+    if "admin" not in current_user.role_set:
+        query = query.where(OutboxMessage.recipient_id == str(current_user.id))
     messages = db.session.execute(
-        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(OUTBOX_SHOWN)
-    ).scalars().all()
-    return render_template("demo/outbox.html", messages=messages)
+        query.order_by(OutboxMessage.id.desc()).limit(OUTBOX_SHOWN)).scalars().all()
+    return render_template("demo/outbox.html", messages=messages,
+                           everyone="admin" in current_user.role_set)
 
 
 @bp.app_errorhandler(404)
 def not_found(exc):
-    return render_template("demo/error.html", message=t("not_found")), 404
+    return render_template("demo/error.html", message=_("Page not found.")), 404
 
 
 @bp.app_errorhandler(500)
 def server_error(exc):
-    return render_template("demo/error.html", message=t("error_title")), 500
+    return render_template("demo/error.html", message=_("Something is not right")), 500
 
 
 __all__ = ["bp", "current_user"]
+
+# the account and notice pages register on this same blueprint
+from . import account_views, notices  # noqa: E402,F401

@@ -123,17 +123,23 @@ def test_synthetic_participants_get_no_mail_when_they_have_no_account(demo_app):
     assert [m.recipient_email for m in outbox_rows(demo_app)] == ["citizen2@demo.example"]
 
 
-def test_outbox_page_shows_the_mail_labelled_as_the_demos_to_anyone_signed_in(
-        demo_app, one_short):
+def test_outbox_page_shows_members_their_own_mail_and_admins_all_of_it(demo_app, one_short):
     proposal_id, title = one_short
-    client = login(demo_app.test_client(), "citizen2@demo.example", "citizen2-demo")
-    agree_on_the_page(client, proposal_id)
-    assert "아직 메일이 없습니다" in client.get("/outbox").get_data(as_text=True)
+    agreer = login(demo_app.test_client(), "citizen2@demo.example", "citizen2-demo")
+    agree_on_the_page(agreer, proposal_id)
+    author = login(demo_app.test_client(), "citizen@demo.example", "citizen-demo")
+    assert "아직 메일이 없습니다" in author.get("/outbox").get_data(as_text=True)
     run_worker(demo_app)
-    html = client.get("/outbox").get_data(as_text=True)
+    html = author.get("/outbox").get_data(as_text=True)
     assert "시연용 메일함" in html and "실제로 보내지 않습니다" in html
     assert title in html and "citizen@demo.example" in html
     assert 'href="/outbox"' in html  # in the menu
+    # another member never reads the author's mail (a reset link would be there)
+    html = agreer.get("/outbox").get_data(as_text=True)
+    assert "citizen@demo.example" not in html and "내게 온 메일만" in html
+    admin = login(demo_app.test_client(), "admin@demo.example", "admin-demo")
+    html = admin.get("/outbox").get_data(as_text=True)
+    assert "citizen@demo.example" in html and "모든 회원의 메일" in html
 
 
 def test_outbox_page_sends_a_visitor_to_log_in_when_nobody_is_signed_in(demo_app):
