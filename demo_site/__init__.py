@@ -63,8 +63,8 @@ def create_app(config=None):
     login.login_message = None
 
     @login.user_loader
-    def load_user(user_id):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id):
+        return User.from_session_id(session_id)
 
     @login.request_loader
     def load_user_from_bearer(req):

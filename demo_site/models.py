@@ -2,6 +2,7 @@
 Participant the demo builds from them."""
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timezone
 
@@ -49,6 +50,24 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self):
+        """The login session's id: the user's id and a fingerprint of the
+        password hash, so setting a new password ends every other session."""
+        return f"{self.id}.{self._password_fingerprint()}"
+
+    def _password_fingerprint(self):
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    @classmethod
+    def from_session_id(cls, session_id):
+        user_id, _, fingerprint = session_id.partition(".")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(cls, int(user_id))
+        if user is None or not hmac.compare_digest(fingerprint, user._password_fingerprint()):
+            return None
+        return user
 
     @property
     def role_set(self):

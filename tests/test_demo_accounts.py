@@ -230,3 +230,15 @@ def test_another_users_link_changes_only_that_users_password(demo_app, client):
     post(client, reset_path(demo_app), {"password": NEW, "password_confirm": NEW})
 
     assert logs_in(demo_app, "lee@demo.example", NEW) and logs_in(demo_app, KIM, OLD)
+
+
+def test_setting_a_new_password_ends_the_sessions_logged_in_with_the_old_one(demo_app, client):
+    elsewhere = demo_app.test_client()
+    assert post(elsewhere, "/login", {"email": KIM, "password": OLD}).status_code == 302
+    assert elsewhere.get("/outbox").status_code == 200  # logged in
+    ask(client, KIM)
+    post(client, reset_path(demo_app), {"password": NEW, "password_confirm": NEW})
+
+    answer = elsewhere.get("/outbox")
+
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
