@@ -29,3 +29,5 @@ ballot_cast = _signals.signal("ballot-cast")
 meeting_drafted = _signals.signal("meeting-drafted")
 #: kwargs: meeting_id
 meeting_published = _signals.signal("meeting-published")
+#: kwargs: meeting_id, proposal_id, notified
+meeting_cancelled = _signals.signal("meeting-cancelled")

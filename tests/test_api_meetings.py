@@ -13,7 +13,8 @@ from deliberation import Participant, Role
 from deliberation.meetings.operations import create_meeting, publish_meeting
 from deliberation.meetings.qna import RATE_LIMIT
 from deliberation.meetings.survey import define_survey
-from tests.conftest import START
+from deliberation.proposals.operations import submit_proposal
+from tests.conftest import START, citizen
 from tests.live import serving
 from tests.test_api import API, assert_error
 
@@ -328,3 +329,196 @@ def test_survey_answers_are_refused_when_invalid_or_not_an_attendee(who, surveye
                                   json={"answers": answers}), status, code)
     assert who["official"].get(f"{API}/meetings/{surveyed}/survey/results").json[
         "responses"] == 0
+
+
+# -- the organisers' side: create, edit, publish, cancel, define the survey --
+
+
+NEW_MEETING = {
+    "title": "Citizen meeting on protected bike lanes", "venue": "City hall",
+    "starts_at": STARTS.isoformat(), "ends_at": ENDS.isoformat(),
+    "registration_deadline": DEADLINE.isoformat(), "capacity": 30,
+    "programme": [{"ends_at": STARTS.isoformat(), "title": "Doors"},
+                  {"starts_at": STARTS.isoformat(), "ends_at": ENDS.isoformat(),
+                   "title": "Flow talk"}]}
+
+
+def _proposal(app):
+    with app.app_context():
+        return submit_proposal(
+            app.extensions["deliberation"].db.session, citizen(90), category="transport",
+            title="Protected bike lanes on the river road", publish=True,
+            body="The river road is the only flat way into the centre.").id
+
+
+def test_organiser_creates_reorders_the_programme_and_publishes_a_meeting(who):
+    created = who["official"].post(f"{API}/meetings", json=NEW_MEETING)
+    assert created.status == 201 and created.json["status"] == "draft"
+    meeting_id = created.json["id"]
+    assert who["anonymous"].get(f"{API}/meetings").json["items"] == []
+
+    edited = who["official"].patch(f"{API}/meetings/{meeting_id}", json={
+        "capacity": 40, "programme": [
+            {"starts_at": STARTS.isoformat(), "ends_at": ENDS.isoformat(), "title": "Flow talk"},
+            {"ends_at": STARTS.isoformat(), "title": "Doors", "note": "Coffee"}]})
+    published = who["official"].post(f"{API}/meetings/{meeting_id}/publish")
+
+    assert edited.status == 200 and edited.json["capacity"] == 40
+    assert edited.json["venue"] == "City hall"  # what the patch did not name stays
+    assert [(i["position"], i["title"]) for i in edited.json["programme"]] == [
+        (1, "Flow talk"), (2, "Doors")]
+    assert published.status == 200 and published.json["status"] == "published"
+    assert [m["id"] for m in who["kim"].get(f"{API}/meetings").json["items"]] == [meeting_id]
+
+
+@pytest.mark.parametrize("caller, body, status, code", [
+    ("anonymous", NEW_MEETING, 401, "not_authenticated"),
+    ("kim", NEW_MEETING, 403, "forbidden"),
+    ("official", {**NEW_MEETING, "title": "  "}, 422, "invalid"),
+    ("official", {**NEW_MEETING, "ends_at": STARTS.isoformat()}, 422, "invalid"),
+    ("official", {**NEW_MEETING, "capacity": 0}, 422, "invalid"),
+    ("official", {**NEW_MEETING, "proposal_id": 999999}, 404, "not_found"),
+])
+def test_meeting_creation_is_refused_and_nothing_is_written_when_caller_or_body_is_wrong(
+        who, caller, body, status, code):
+    answer = who[caller].post(f"{API}/meetings", json=body)
+
+    assert_error(answer, status, code)
+    if status == 422:
+        assert set(answer.json["error"]["fields"]) & {"title", "ends_at", "capacity"}
+    assert who["official"].get(f"{API}/meetings").json["items"] == []
+
+
+def test_second_meeting_for_a_proposal_is_refused_with_409_when_one_exists(app, who):
+    proposal_id = _proposal(app)
+    first = who["official"].post(f"{API}/meetings", json={**NEW_MEETING,
+                                                         "proposal_id": proposal_id})
+
+    again = who["official"].post(f"{API}/meetings", json={**NEW_MEETING,
+                                                         "proposal_id": proposal_id})
+
+    assert first.status == 201 and first.json["proposal_id"] == proposal_id
+    assert_error(again, 409, "wrong_state")
+    assert len(who["official"].get(f"{API}/meetings").json["items"]) == 1
+
+
+def test_publishing_is_refused_with_the_missing_fields_when_the_draft_is_incomplete(who):
+    draft = who["official"].post(f"{API}/meetings", json={"title": "A meeting, details later"})
+
+    answer = who["official"].post(f"{API}/meetings/{draft.json['id']}/publish")
+
+    assert_error(answer, 422, "invalid")
+    assert set(answer.json["error"]["fields"]) == {
+        "starts_at", "ends_at", "registration_deadline", "venue"}
+    assert_error(who["kim"].post(f"{API}/meetings/{draft.json['id']}/publish"), 403, "forbidden")
+    assert who["official"].get(f"{API}/meetings/{draft.json['id']}").json["status"] == "draft"
+
+
+def test_editing_is_refused_when_seats_would_drop_below_the_confirmed(who, meeting_id):
+    for name in ("kim", "lee"):
+        who[name].post(f"{API}/meetings/{meeting_id}/registration")
+
+    answer = who["official"].patch(f"{API}/meetings/{meeting_id}", json={"capacity": 1})
+
+    assert_error(answer, 422, "invalid")
+    assert list(answer.json["error"]["fields"]) == ["capacity"]
+    assert_error(who["kim"].patch(f"{API}/meetings/{meeting_id}", json={"capacity": 9}),
+                 403, "forbidden")
+    assert who["kim"].get(f"{API}/meetings/{meeting_id}").json["capacity"] == 2
+
+
+def test_cancelled_meeting_shows_its_reason_and_refuses_registration(who, meeting_id):
+    who["kim"].post(f"{API}/meetings/{meeting_id}/registration")
+
+    cancelled = who["official"].post(f"{API}/meetings/{meeting_id}/cancel",
+                                     json={"reason": "The hall is flooded."})
+
+    assert cancelled.status == 200 and cancelled.json["status"] == "cancelled"
+    public = who["anonymous"].get(f"{API}/meetings/{meeting_id}").json
+    assert public["cancel_reason"] == "The hall is flooded." and public["cancelled_at"]
+    assert_error(who["lee"].post(f"{API}/meetings/{meeting_id}/registration"), 409,
+                 "wrong_state")
+    assert_error(who["official"].post(f"{API}/meetings/{meeting_id}/cancel",
+                                      json={"reason": "The hall is flooded."}), 409,
+                 "wrong_state")
+
+
+@pytest.mark.parametrize("caller, body, status, code", [
+    ("kim", {"reason": "I cannot come."}, 403, "forbidden"),
+    ("anonymous", {"reason": "Nobody is coming."}, 401, "not_authenticated"),
+    ("official", {}, 422, "invalid"),
+    ("official", {"reason": "   "}, 422, "invalid"),
+])
+def test_cancelling_is_refused_and_the_meeting_stays_when_caller_or_reason_is_wrong(
+        who, meeting_id, caller, body, status, code):
+    answer = who[caller].post(f"{API}/meetings/{meeting_id}/cancel", json=body)
+
+    assert_error(answer, status, code)
+    if status == 422:
+        assert list(answer.json["error"]["fields"]) == ["reason"]
+    assert who["kim"].get(f"{API}/meetings/{meeting_id}").json["status"] == "published"
+
+
+def test_organiser_defines_the_survey_until_the_first_answer(who, meeting_id):
+    defined = who["official"].put(f"{API}/meetings/{meeting_id}/survey",
+                                  json={"questions": SURVEY})
+    assert defined.status == 200
+    assert [(q["position"], q["kind"]) for q in defined.json["questions"]] == [
+        (1, "single"), (2, "scale"), (3, "text")]
+    who["kim"].post(f"{API}/meetings/{meeting_id}/registration")
+    first = str(defined.json["questions"][0]["id"])
+    second = str(defined.json["questions"][1]["id"])
+    who["kim"].post(f"{API}/meetings/{meeting_id}/survey/answers",
+                    json={"answers": {first: "Web", second: 5}})
+
+    assert_error(who["official"].put(f"{API}/meetings/{meeting_id}/survey",
+                                     json={"questions": SURVEY[:1]}), 409, "conflict")
+    assert len(who["kim"].get(f"{API}/meetings/{meeting_id}/survey").json["questions"]) == 3
+
+
+@pytest.mark.parametrize("caller, questions, status, code", [
+    ("kim", SURVEY, 403, "forbidden"),
+    ("official", [], 422, "invalid"),
+    ("official", [{"kind": "single", "prompt": "Only one way?", "options": ["Yes"]}], 422,
+     "invalid"),
+    ("official", [{"kind": "poll", "prompt": "Which kind?"}], 422, "invalid"),
+])
+def test_survey_definition_is_refused_when_not_an_organiser_or_invalid(
+        who, meeting_id, caller, questions, status, code):
+    assert_error(who[caller].put(f"{API}/meetings/{meeting_id}/survey",
+                                 json={"questions": questions}), status, code)
+    assert who["kim"].get(f"{API}/meetings/{meeting_id}/survey").json["questions"] == []
+
+
+def test_survey_results_csv_has_counts_and_averages_and_free_text_for_organisers_only(
+        who, surveyed):
+    ids = [str(q["id"]) for q in who["kim"].get(
+        f"{API}/meetings/{surveyed}/survey").json["questions"]]
+    who["kim"].post(f"{API}/meetings/{surveyed}/survey/answers", json={
+        "answers": {ids[0]: "Friend", ids[1]: 4, ids[2]: "=more seats"}})
+
+    exported = who["official"].get(f"{API}/meetings/{surveyed}/survey/results.csv")
+    public = who["anonymous"].get(f"{API}/meetings/{surveyed}/survey/results.csv")
+
+    assert exported.status == 200 and exported.headers["Content-Type"].startswith("text/csv")
+    assert exported.text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert rows[0] == ["question", "prompt", "kind", "row", "answer", "value"]
+    assert rows[1] == ["", "", "", "responses", "", "1"]
+    assert ["1", "How did you hear of it?", "single", "option", "Friend", "1"] in rows
+    assert ["2", "How useful was it?", "scale", "scale", "4", "1"] in rows
+    assert ["2", "How useful was it?", "scale", "average", "", "4.0"] in rows
+    # a citizen's text never becomes a spreadsheet formula
+    assert ["3", "Anything else?", "text", "text", "'=more seats", ""] in rows
+    public_rows = list(csv.reader(io.StringIO(public.text.lstrip("\ufeff"))))
+    assert not any(row[3] == "text" for row in public_rows)
+    assert ["3", "Anything else?", "text", "answered", "", "1"] in public_rows
+
+
+def test_live_questions_of_a_draft_are_not_found_when_the_caller_is_no_organiser(app, who):
+    draft = _meeting(app, publish=False, online_questions=True)
+
+    assert_error(who["kim"].get(f"{API}/meetings/{draft}/questions"), 404, "not_found")
+    assert_error(who["kim"].post(f"{API}/meetings/{draft}/questions", json={"body": "Hello?"}),
+                 404, "not_found")
+    assert who["official"].get(f"{API}/meetings/{draft}/questions").json["items"] == []

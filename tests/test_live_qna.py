@@ -358,3 +358,18 @@ def test_post_and_upvote_are_refused_when_the_qna_has_closed(session, hall, cloc
         upvote_question(session, citizen(2), question.id)
     assert stored(session) == 1
     assert live_questions(session, hall.id)[1][0].upvote_count == 0
+
+
+def test_live_list_of_a_draft_is_not_found_when_the_viewer_is_no_organiser(session):
+    draft = create_meeting(session, OFFICIAL, title="Citizen meeting on injections",
+                           online_questions=True)
+
+    for viewer in (None, citizen(1), COMMITTEE):
+        with pytest.raises(NotFound):
+            live_questions(session, draft.id, viewer=viewer)
+        with pytest.raises(NotFound):
+            big_screen(session, draft.id, viewer=viewer)
+    assert live_questions(session, draft.id, viewer=OFFICIAL)[1] == []
+    with pytest.raises(WrongState):  # an organiser sees the draft, but its Q&A is not open
+        post_question(session, ADMIN, draft.id, body="Testing the draft")
+    assert stored(session) == 0

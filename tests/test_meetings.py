@@ -436,7 +436,7 @@ def test_capacity_cannot_shrink_below_the_confirmed_when_people_registered(sessi
         register(session, citizen(n), draft.id)
     with pytest.raises(InvalidInput) as caught:
         edit_meeting(session, OFFICIAL, draft.id, capacity=2)
-    assert caught.value.fields == {"capacity": ["3 people are already confirmed."]}
+    assert caught.value.fields == {"capacity": ["Not fewer than the people already confirmed."]}
     assert get_meeting(session, draft.id).capacity == 100
     assert edit_meeting(session, OFFICIAL, draft.id, capacity=3).capacity == 3
 

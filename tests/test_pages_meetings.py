@@ -6,10 +6,14 @@ checked, refused forms come back with their messages, nothing answers 500."""
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from deliberation.meetings.models import Meeting
+from deliberation.meetings.operations import cancel_meeting, create_meeting, programme_of
 from deliberation.meetings.qna import post_question
 from deliberation.meetings.registration import register
-from deliberation.meetings.survey import survey_of
+from deliberation.meetings.survey import answer_survey, survey_of
+from deliberation.notifications.operations import fan_out
 from deliberation.participants import Participant, Role
 from tests.test_api_meetings import DEADLINE, ENDS, STARTS, _meeting
 from tests.test_pages import browser, csrf_of
@@ -89,6 +93,22 @@ def test_registering_is_refused_when_the_deadline_passed(pages, meeting_id, cloc
     answer = pages["kim"].post(f"{page}/register", data={"csrf_token": token})
 
     assert answer.status_code == 409
+
+
+def test_meeting_page_offers_only_what_still_works_after_the_deadline_and_the_meeting(
+        pages, meeting_id, clock):
+    page = f"{PAGES}/meetings/{meeting_id}"
+    post(pages["kim"], f"{page}/register", token_from=page)
+    clock.set(DEADLINE + timedelta(minutes=1))
+    # past the deadline: Lee is told so; Kim, registered, may still give the seat back
+    lee, kim_page = text(pages["lee"].get(page)), text(pages["kim"].get(page))
+    assert "신청 기한이 지나 마감되었습니다" in lee
+    assert f"{page}/register" not in lee and f"{page}/cancel" in kim_page
+    clock.set(ENDS + timedelta(minutes=1))
+    for who in ("kim", "lee", "anonymous"):
+        archive = text(pages[who].get(page))
+        assert "이 페이지는 그 기록입니다" in archive
+        assert f"{page}/register" not in archive and f"{page}/cancel" not in archive
 
 
 def test_registering_is_refused_without_the_csrf_token(pages, meeting_id):
@@ -230,3 +250,195 @@ def test_organiser_qna_page_keeps_moderation_buttons_and_is_told_to_reload(app, 
 def test_unknown_meeting_pages_are_not_found(pages):
     for path in ("", "/qna", "/screen", "/survey"):
         assert pages["kim"].get(f"{PAGES}/meetings/999999{path}").status_code == 404
+
+
+def test_missing_meeting_page_names_the_meeting_when_not_found(pages):
+    answer = pages["kim"].get(f"{PAGES}/meetings/999999")
+
+    assert answer.status_code == 404
+    assert "그런 간담회가 없습니다." in text(answer)
+    assert "그런 제안이 없습니다." not in text(answer)
+
+
+# -- the organisers' forms --
+
+
+#: STARTS (09:00 UTC) and friends as the form's datetime-local fields, in Seoul time
+LOCAL = {"starts_at": "2026-03-22T18:00", "ends_at": "2026-03-22T19:00",
+         "registration_deadline": "2026-03-21T18:00"}
+
+
+def meeting_form(**overrides):
+    return {"title": "Citizen meeting on river lanes", "venue": "City hall", "capacity": "30",
+            **LOCAL, "prog-0-title": "Flow talk", "prog-0-order": "2",
+            "prog-0-starts_at": "2026-03-22T18:05", "prog-0-ends_at": "2026-03-22T19:00",
+            "prog-1-title": "Doors", "prog-1-order": "1", "prog-1-ends_at": "2026-03-22T18:00",
+            "prog-2-title": "", "prog-2-order": "3", **overrides}
+
+
+def stored_meetings(app):
+    def read(session):
+        session.expire_all()
+        return [(m.title, m.status, m.cancel_reason,
+                 [(i.title, i.starts_at) for i in programme_of(session, m.id)])
+                for m in session.scalars(sa.select(Meeting).order_by(Meeting.id))]
+    return with_session(app, read)
+
+
+def test_organiser_creates_a_meeting_with_programme_rows_in_the_order_given(app, pages):
+    page = f"{PAGES}/meetings/new"
+    shown = text(pages["official"].get(page))
+    assert 'name="prog-2-title"' in shown and 'name="prog-3-title"' not in shown
+
+    answer = post(pages["official"], page, meeting_form(), token_from=page)
+
+    assert answer.status_code == 302
+    [(title, status, _, programme)] = stored_meetings(app)
+    assert (title, status) == ("Citizen meeting on river lanes", "draft")
+    assert [item for item, _ in programme] == ["Doors", "Flow talk"]
+    assert programme[1][1] == STARTS + timedelta(minutes=5)  # read in Seoul time
+
+
+def test_new_meeting_form_comes_back_with_messages_and_nothing_is_saved_when_invalid(
+        app, pages):
+    page = f"{PAGES}/meetings/new"
+    short = post(pages["official"], page, meeting_form(title="ab"), token_from=page)
+    backwards = post(pages["official"], page, meeting_form(**{
+        "prog-0-ends_at": "2026-03-22T18:00"}), token_from=page)
+
+    assert short.status_code == 422 and backwards.status_code == 422
+    assert 'id="title-error"' in text(short) and "5~200자로 써 주세요." in text(short)
+    assert 'value="ab"' in text(short)
+    # the row's message sits at the row as shown again: Doors first, then Flow talk
+    assert 'id="prog-1-ends_at-error"' in text(backwards)
+    assert "시작보다 뒤여야 합니다." in text(backwards)
+    assert stored_meetings(app) == []
+
+
+@pytest.mark.parametrize("who, status", [("kim", 403), ("anonymous", 302)])
+def test_new_meeting_form_is_refused_when_not_an_organiser(app, pages, who, status):
+    assert pages[who].get(f"{PAGES}/meetings/new").status_code == status
+    answer = pages[who].post(f"{PAGES}/meetings/new", data=meeting_form())
+    assert answer.status_code in (400, status)
+    assert stored_meetings(app) == []
+
+
+def test_organiser_removes_and_adds_programme_rows_on_the_edit_form(app, pages):
+    draft = _meeting(app, publish=False)
+    page = f"{PAGES}/meetings/{draft}/edit"
+    shown = text(pages["official"].get(page))
+    assert 'value="Flow talk"' in shown and 'name="prog-4-title"' in shown
+
+    answer = post(pages["official"], page, {
+        "title": "Citizen meeting on bike lanes", "venue": "City hall", "capacity": "2", **LOCAL,
+        "prog-0-title": "Doors", "prog-0-ends_at": LOCAL["starts_at"], "prog-0-remove": "y",
+        "prog-1-title": "Flow talk", "prog-1-starts_at": LOCAL["starts_at"],
+        "prog-1-ends_at": LOCAL["ends_at"], "prog-1-order": "2",
+        "prog-2-title": "Welcome", "prog-2-ends_at": LOCAL["starts_at"], "prog-2-order": "1",
+    }, token_from=page)
+
+    assert answer.status_code == 302
+    [(_, _, _, programme)] = stored_meetings(app)
+    assert [item for item, _ in programme] == ["Welcome", "Flow talk"]
+
+
+def test_organiser_publishes_from_the_meeting_page_and_an_incomplete_draft_is_sent_back(
+        app, pages):
+    draft = _meeting(app, publish=False)
+    page = f"{PAGES}/meetings/{draft}"
+    assert f"{page}/publish" in text(pages["official"].get(page))
+    bare = with_session(app, lambda s: create_meeting(
+        s, Participant(id="m5", roles={Role.DEPARTMENT_OFFICIAL}),
+        title="A meeting, details later").id)
+
+    published = post(pages["official"], f"{page}/publish", token_from=page)
+    incomplete = post(pages["official"], f"{PAGES}/meetings/{bare}/publish",
+                      token_from=f"{PAGES}/meetings/{bare}")
+
+    assert published.status_code == 302
+    assert incomplete.status_code == 422
+    assert 'id="venue-error"' in text(incomplete) and f"/meetings/{bare}/edit" in text(incomplete)
+    assert [status for _, status, _, _ in stored_meetings(app)] == ["published", "draft"]
+    assert f"{page}/publish" not in text(pages["official"].get(page))
+
+
+def test_organiser_cancels_the_meeting_with_a_reason_and_everyone_sees_it(app, pages,
+                                                                           meeting_id):
+    page = f"{PAGES}/meetings/{meeting_id}"
+    form = f"{page}/cancel-meeting"
+    post(pages["kim"], f"{page}/register", token_from=page)
+    assert 'name="reason"' in text(pages["official"].get(form))
+
+    blank = post(pages["official"], form, {"reason": "  "}, token_from=form)
+    done = post(pages["official"], form, {"reason": "The hall is flooded."}, token_from=form)
+
+    assert blank.status_code == 422 and 'id="reason-error"' in text(blank)
+    assert "비워 둘 수 없습니다." in text(blank)
+    assert done.status_code == 302
+    shown = text(pages["lee"].get(page))
+    assert 'id="dl-meeting-cancelled"' in shown and "The hall is flooded." in shown
+    assert f"{page}/register" not in shown
+    assert post(pages["lee"], f"{page}/register", token_from=f"{page}/qna").status_code == 409
+    assert [reason for _, _, reason, _ in stored_meetings(app)] == ["The hall is flooded."]
+
+
+def test_cancel_page_is_refused_when_not_an_organiser_or_without_the_token(app, pages,
+                                                                           meeting_id):
+    form = f"{PAGES}/meetings/{meeting_id}/cancel-meeting"
+    assert pages["kim"].get(form).status_code == 403
+    assert pages["official"].post(form, data={"reason": "No token here."}).status_code == 400
+    assert [status for _, status, _, _ in stored_meetings(app)] == ["published"]
+
+
+def test_organiser_defines_the_survey_with_rows_and_is_told_when_answers_lock_it(
+        app, pages, meeting_id):
+    form = f"{PAGES}/meetings/{meeting_id}/survey/edit"
+    shown = text(pages["official"].get(form))
+    assert 'name="q-2-prompt"' in shown and 'name="q-3-prompt"' not in shown
+
+    saved = post(pages["official"], form, {
+        "q-0-kind": "single", "q-0-prompt": "How did you hear of it?",
+        "q-0-options": "Web\r\nFriend\r\n", "q-0-required": "y",
+        "q-1-kind": "scale", "q-1-prompt": "How useful was it?", "q-1-required": "y",
+        "q-2-kind": "single", "q-2-prompt": ""}, token_from=form)
+    assert saved.status_code == 302
+    questions = with_session(app, lambda s: [(q.kind, q.options, q.required)
+                                             for q in survey_of(s, meeting_id)])
+    assert questions == [("single", ["Web", "Friend"], True), ("scale", [], True)]
+
+    one_option = post(pages["official"], form, {
+        "q-0-kind": "multiple", "q-0-prompt": "Which?", "q-0-options": "Only"}, token_from=form)
+    assert one_option.status_code == 422 and 'id="q-0-options-error"' in text(one_option)
+
+    with_session(app, lambda s: register(s, kim(), meeting_id))
+    ids = with_session(app, lambda s: [q.id for q in survey_of(s, meeting_id)])
+    with_session(app, lambda s: answer_survey(s, kim(), meeting_id,
+                                              answers={ids[0]: "Web", ids[1]: 3}))
+    locked = post(pages["official"], form, {
+        "q-0-kind": "text", "q-0-prompt": "Anything else?"}, token_from=form)
+
+    assert locked.status_code == 409
+    assert 'id="dl-form-problem"' in text(locked)
+    assert "People have answered already" not in text(locked)  # said in Korean
+    assert len(with_session(app, lambda s: survey_of(s, meeting_id))) == 2
+    assert pages["kim"].get(form).status_code == 403
+
+
+def test_survey_results_page_links_the_csv_when_the_api_is_registered(pages, surveyed):
+    shown = text(pages["official"].get(f"{PAGES}/meetings/{surveyed}/survey/results"))
+    assert f"/meetings/{surveyed}/survey/results.csv" in shown
+
+
+def test_registrant_is_told_of_the_cancellation_with_a_link_to_the_meeting(app, pages,
+                                                                            meeting_id):
+    with_session(app, lambda s: register(s, kim(), meeting_id))
+    with_session(app, lambda s: cancel_meeting(
+        s, Participant(id="m5", roles={Role.DEPARTMENT_OFFICIAL}), meeting_id,
+        reason="The hall is flooded."))
+    with_session(app, fan_out)
+
+    shown = pages["kim"].get(f"{PAGES}/notifications")
+
+    assert shown.status_code == 200
+    assert "신청하신 시민간담회가 취소되었습니다" in text(shown)
+    assert f'href="{PAGES}/meetings/{meeting_id}"' in text(shown)

@@ -3,21 +3,26 @@ questions and survey results, as plain data for the dump schemas."""
 
 from ..meetings import operations as meeting_ops
 from ..meetings import registration as registration_ops
-from ..meetings.states import ORGANISERS, RegistrationStatus
+from ..meetings.operations import is_organiser  # noqa: F401 (the views ask it here)
+from ..meetings.states import MeetingStatus, RegistrationStatus, SurveyKind
+from ..settings import current_settings
 
 MEETING_FIELDS = ("id", "proposal_id", "status", "title", "agenda_question", "venue",
                   "audience", "starts_at", "ends_at", "registration_deadline", "capacity",
-                  "online_questions")
-
-
-def is_organiser(viewer):
-    return viewer is not None and any(viewer.has(r) for r in ORGANISERS)
+                  "online_questions", "cancelled_at", "cancel_reason")
 
 
 def meeting_summary(meeting):
     data = {key: getattr(meeting, key) for key in MEETING_FIELDS}
+    now = current_settings().now()
+    published = meeting.status == MeetingStatus.PUBLISHED
     data.update(seats_left=max(0, meeting.capacity - meeting.confirmed_count),
-                waitlisted=meeting.waitlist_count)
+                waitlisted=meeting.waitlist_count,
+                # the same rules registration applies, so pages offer only what works
+                registration_open=published and meeting.registration_deadline is not None
+                and now < meeting.registration_deadline,
+                started=meeting.starts_at is not None and now >= meeting.starts_at,
+                over=meeting.ends_at is not None and now >= meeting.ends_at)
     return data
 
 
@@ -78,3 +83,25 @@ def survey_results_data(meeting_id, results):
                        if counts is not None else None),
             "average": item.get("average"), "texts": item.get("texts")})
     return {"meeting_id": meeting_id, "responses": results["responses"], "questions": questions}
+
+
+SURVEY_RESULT_COLUMNS = ("question", "prompt", "kind", "row", "answer", "value")
+
+
+def survey_results_rows(results):
+    """The survey's results a line a figure: the responses, then per question
+    how many answered it, a count per option (or per point of the 1-5 scale
+    and its average) and, when the results carry them, the free texts."""
+    rows = [["", "", "", "responses", "", results["responses"]]]
+    for item in results["questions"]:
+        question = item["question"]
+        head = [question.position, question.prompt, question.kind]
+        rows.append(head + ["answered", "", item["answered"]])
+        for answer, count in (item.get("counts") or {}).items():
+            rows.append(head + ["scale" if question.kind == SurveyKind.SCALE else "option",
+                                answer, count])
+        if question.kind == SurveyKind.SCALE:
+            average = item.get("average")
+            rows.append(head + ["average", "", "" if average is None else average])
+        rows += [head + ["text", text, ""] for text in (item.get("texts") or [])]
+    return rows

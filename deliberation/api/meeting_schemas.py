@@ -4,7 +4,8 @@ and no participant id appears in any dump schema."""
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..meetings.models import QUESTION_MAX
+from ..meetings.models import CANCEL_REASON_MAX, QUESTION_MAX
+from ..meetings.schemas import MeetingInputSchema, SurveyInputSchema
 from ..meetings.states import MeetingStatus, RegistrationStatus, SurveyKind
 from .debate_schemas import one_of
 
@@ -23,6 +24,33 @@ class LiveQuestionQuerySchema(Schema):
 
     since = fields.Integer(load_default=None, validate=validate.Range(min=0), metadata={
         "description": "the version the screen shows; items is null while it is current"})
+
+
+class MeetingCreateBodySchema(MeetingInputSchema):
+    """A new meeting, a draft until published; everything but the title may
+    come later, and must be there to publish."""
+
+    proposal_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(
+        min=1), metadata={"description": "the proposal the meeting is about, if any"})
+
+
+class MeetingUpdateBodySchema(MeetingInputSchema):
+    """Any of the meeting's fields; the others stay as they are. A programme
+    given replaces the whole programme, in the order given."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(**kwargs)
+
+
+class CancelMeetingBodySchema(Schema):
+    reason = fields.String(required=True, metadata={
+        "minLength": 5, "maxLength": CANCEL_REASON_MAX,
+        "description": "public: shown with the meeting and told to its registrants"})
+
+
+class SurveyBodySchema(SurveyInputSchema):
+    """The whole questionnaire, replacing the one before (until the first answer)."""
 
 
 class CheckInBodySchema(Schema):
@@ -87,6 +115,13 @@ class MeetingSummarySchema(Schema):
     seats_left = fields.Integer()
     waitlisted = fields.Integer()
     online_questions = fields.Boolean()
+    cancelled_at = fields.AwareDateTime(allow_none=True)
+    cancel_reason = fields.String(allow_none=True,
+                                  metadata={"description": "why it was cancelled (public)"})
+    registration_open = fields.Boolean(metadata={
+        "description": "published and before the registration deadline"})
+    started = fields.Boolean(metadata={"description": "the meeting has begun"})
+    over = fields.Boolean(metadata={"description": "the meeting has ended (an archive)"})
 
 
 class MeetingSchema(MeetingSummarySchema):

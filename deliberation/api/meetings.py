@@ -47,6 +47,50 @@ def get_meeting(meeting_id):
     return _dump_meeting(session, _meeting(session, meeting_id, participant), participant)
 
 
+@bp.post("/meetings")
+@document("Create a meeting, optionally for a proposal: a draft until published "
+          "(organisers); a proposal has one meeting at most (409)",
+          body=schemas.MeetingCreateBodySchema, response=schemas.MeetingSchema, status=201)
+def create_meeting():
+    data = load(schemas.MeetingCreateBodySchema, _json_body())
+    session = _session()
+    participant = current_participant()
+    meeting = meeting_ops.create_meeting(session, participant, **data)
+    return _dump_meeting(session, meeting, participant), 201
+
+
+@bp.patch("/meetings/<int:meeting_id>")
+@document("Complete or change a meeting; a programme given replaces the programme "
+          "(organisers)", body=schemas.MeetingUpdateBodySchema, response=schemas.MeetingSchema)
+def edit_meeting(meeting_id):
+    data = load(schemas.MeetingUpdateBodySchema, _json_body())
+    session = _session()
+    participant = current_participant()
+    meeting = meeting_ops.edit_meeting(session, participant, meeting_id, **data)
+    return _dump_meeting(session, meeting, participant)
+
+
+@bp.post("/meetings/<int:meeting_id>/publish")
+@document("Publish a complete draft: registration opens and the proposal's supporters "
+          "hear of it (organisers)", response=schemas.MeetingSchema)
+def publish_meeting(meeting_id):
+    session = _session()
+    participant = current_participant()
+    meeting = meeting_ops.publish_meeting(session, participant, meeting_id)
+    return _dump_meeting(session, meeting, participant)
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+@document("Cancel the whole meeting with a public reason; every registrant is told "
+          "(organisers)", body=schemas.CancelMeetingBodySchema, response=schemas.MeetingSchema)
+def cancel_meeting(meeting_id):
+    data = load(schemas.CancelMeetingBodySchema, _json_body())
+    session = _session()
+    participant = current_participant()
+    meeting = meeting_ops.cancel_meeting(session, participant, meeting_id, **data)
+    return _dump_meeting(session, meeting, participant)
+
+
 @bp.post("/meetings/<int:meeting_id>/registration")
 @document("Register: a seat while there are some, else the waitlist; registering again "
           "returns the registration one has", response=schemas.OwnRegistrationSchema,
@@ -125,8 +169,8 @@ def live_questions(meeting_id):
     args = load(schemas.LiveQuestionQuerySchema, request.args)
     session = _session()
     participant = current_participant()
-    _meeting(session, meeting_id, participant)
-    version, items = qna.live_questions(session, meeting_id, since_version=args["since"],
+    version, items = qna.live_questions(session, meeting_id, viewer=participant,
+                                        since_version=args["since"],
                                         include_hidden=presenters.is_organiser(participant))
     return schemas.LiveQuestionsSchema().dump({
         "meeting_id": meeting_id, "version": version,
@@ -173,6 +217,17 @@ def get_survey(meeting_id):
         presenters.survey_question_data(q) for q in survey_ops.survey_of(session, meeting.id)]})
 
 
+@bp.put("/meetings/<int:meeting_id>/survey")
+@document("Define the questionnaire, replacing the one before; refused (409) once "
+          "somebody has answered (organisers)", body=schemas.SurveyBodySchema,
+          response=schemas.SurveySchema)
+def define_survey(meeting_id):
+    data = load(schemas.SurveyBodySchema, _json_body())
+    questions = survey_ops.define_survey(_session(), current_participant(), meeting_id, **data)
+    return schemas.SurveySchema().dump({"meeting_id": meeting_id, "questions": [
+        presenters.survey_question_data(q) for q in questions]})
+
+
 @bp.post("/meetings/<int:meeting_id>/survey/answers")
 @document("Answer the survey, once (attendees)", body=schemas.SurveyAnswersBodySchema,
           response=schemas.SurveyAnsweredSchema, status=201)
@@ -189,3 +244,14 @@ def answer_survey(meeting_id):
 def survey_results(meeting_id):
     results = survey_ops.survey_results(_session(), meeting_id, viewer=current_participant())
     return schemas.SurveyResultsSchema().dump(presenters.survey_results_data(meeting_id, results))
+
+
+@bp.get("/meetings/<int:meeting_id>/survey/results.csv")
+@document("The survey's results as CSV, UTF-8 with a BOM: a line per option or point "
+          "of the scale, the averages, and the free text for organisers only",
+          mimetype="text/csv")
+def survey_results_csv(meeting_id):
+    results = survey_ops.survey_results(_session(), meeting_id, viewer=current_participant())
+    return _csv(csv_bytes(presenters.SURVEY_RESULT_COLUMNS,
+                          presenters.survey_results_rows(results)),
+                f"meeting-{meeting_id}-survey.csv")

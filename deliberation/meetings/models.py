@@ -5,6 +5,7 @@ from ..db import Base, UTCDateTime, table_name
 from ..proposals.models import Proposal
 
 QUESTION_MAX = 300
+CANCEL_REASON_MAX = 500
 
 
 class Meeting(Base):
@@ -34,6 +35,9 @@ class Meeting(Base):
     #: bumped on every change to the live Q&A, so screens poll cheaply
     qna_version: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
     created_at = mapped_column(UTCDateTime, nullable=False)
+    cancelled_at = mapped_column(UTCDateTime)
+    #: shown publicly with the cancelled meeting and on the proposal's timeline
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(CANCEL_REASON_MAX))
 
     __table_args__ = (
         sa.CheckConstraint("confirmed_count >= 0 AND confirmed_count <= capacity",

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from .. import signals
 from ..audit import record_audit
-from ..db import insert_ignoring_duplicates, unit_of_work
+from ..db import insert_ignoring_duplicates, lock_row, unit_of_work
 from ..errors import InvalidInput, NotFound, WrongState
 from ..notifications import NotificationKind
 from ..notifications.operations import queue_notification
@@ -14,9 +14,9 @@ from ..settings import current_settings
 from ..threshold.rules import Step
 from ..timeline import EventKind, record_event
 from ..validation import clean
-from .models import Meeting, ProgrammeItem
-from .schemas import MeetingInputSchema
-from .states import ORGANISERS, MeetingStatus
+from .models import Meeting, ProgrammeItem, Registration
+from .schemas import CancelMeetingInputSchema, MeetingInputSchema
+from .states import ORGANISERS, MeetingStatus, RegistrationStatus
 
 meetings = Meeting.__table__
 
@@ -28,6 +28,10 @@ def require_organiser(actor):
     return require_role(actor, *ORGANISERS)
 
 
+def is_organiser(viewer):
+    return viewer is not None and any(viewer.has(r) for r in ORGANISERS)
+
+
 def _role_of(actor):
     return next(Role(r) for r in ORGANISERS if actor.has(r))
 
@@ -37,10 +41,17 @@ def get_meeting(session, meeting_id, *, viewer=None):
     meeting = session.get(Meeting, meeting_id, populate_existing=True)
     if meeting is None:
         raise NotFound("No such meeting.")
-    if meeting.status == MeetingStatus.DRAFT and not (
-            viewer is not None and any(viewer.has(r) for r in ORGANISERS)):
+    if meeting.status == MeetingStatus.DRAFT and not is_organiser(viewer):
         raise NotFound("No such meeting.")
     return meeting
+
+
+def locked_meeting(session, meeting_id):
+    """The meeting's row, read after taking its lock: seats, the Q&A's rate
+    limit and cancelling are each decided by one transaction at a time."""
+    if lock_row(session, meetings, meeting_id) is None:
+        raise NotFound("No such meeting.")
+    return session.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).one()
 
 
 def meeting_of_proposal(session, proposal_id):
@@ -82,18 +93,23 @@ def create_meeting(session, actor, *, proposal_id=None, **fields):
             Proposal.id == proposal_id)).first()
         if row is None or row.published_at is None:
             raise NotFound("No such proposal.")
-        if meeting_of_proposal(session, proposal_id) is not None:
-            raise WrongState("This proposal already has a meeting.")
     programme = data.pop("programme")
     now = current_settings().now()
-    with unit_of_work(session):
-        meeting = Meeting(proposal_id=proposal_id, status=str(MeetingStatus.DRAFT),
-                          created_at=now, **data)
-        session.add(meeting)
-        session.flush()
-        _replace_programme(session, meeting.id, programme)
-        record_audit(session, actor, "create_meeting", "meeting", meeting.id,
-                     after={"title": meeting.title})
+    try:
+        with unit_of_work(session):
+            meeting = Meeting(proposal_id=proposal_id, status=str(MeetingStatus.DRAFT),
+                              created_at=now, **data)
+            session.add(meeting)
+            session.flush()
+            _replace_programme(session, meeting.id, programme)
+            record_audit(session, actor, "create_meeting", "meeting", meeting.id,
+                         after={"title": meeting.title, "proposal_id": proposal_id})
+    except sa.exc.IntegrityError:
+        # the unique proposal_id decides between two officials creating at once
+        # (or the mayor step drafting meanwhile), not a read made before
+        if proposal_id is not None and meeting_of_proposal(session, proposal_id) is not None:
+            raise WrongState("This proposal already has a meeting.") from None
+        raise
     return meeting
 
 
@@ -125,14 +141,17 @@ def edit_meeting(session, actor, meeting_id, **fields):
             raise InvalidInput("The meeting is not valid.", fields={
                 "registration_deadline": ["Must be in the future."]})
     programme = data.pop("programme")
-    from .registration import fill_free_seats_now, locked_meeting
+    from .registration import fill_free_seats_now
 
     with unit_of_work(session):
         # seats are decided under the meeting's lock, as registration decides them
-        confirmed = locked_meeting(session, meeting.id).confirmed_count
+        locked = locked_meeting(session, meeting.id)
+        if locked.status == MeetingStatus.CANCELLED:
+            raise WrongState("The meeting was cancelled.")
+        confirmed = locked.confirmed_count
         if data["capacity"] < confirmed:
             raise InvalidInput("The meeting is not valid.", fields={"capacity": [
-                f"{confirmed} people are already confirmed."]})
+                "Not fewer than the people already confirmed."]})
         before = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in current.items()}
         for key, value in data.items():
             setattr(meeting, key, value)
@@ -190,11 +209,50 @@ def publish_meeting(session, actor, meeting_id):
     return get_meeting(session, meeting.id, viewer=actor)
 
 
+def cancel_meeting(session, actor, meeting_id, *, reason):
+    """Call the whole meeting off, with a public reason: registration stops,
+    every confirmed and waiting registrant is told, and the proposal's
+    timeline says so. The registrations stay as they were, for the record."""
+    require_organiser(actor)
+    get_meeting(session, meeting_id, viewer=actor)
+    data = clean(CancelMeetingInputSchema, {"reason": reason}, "The cancellation is not valid.")
+    now = current_settings().now()
+    with unit_of_work(session) as work:
+        # under the lock no registration slips in between the list and the status
+        meeting = locked_meeting(session, meeting_id)
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise WrongState("The meeting was cancelled.")
+        if meeting.ends_at is not None and now >= meeting.ends_at:
+            raise WrongState("The meeting is over; it can no longer be cancelled.")
+        registrants = session.scalars(sa.select(Registration.participant_id).where(
+            Registration.meeting_id == meeting_id, Registration.status.in_(
+                [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]))).all()
+        session.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(
+            status=str(MeetingStatus.CANCELLED), cancelled_at=now,
+            cancel_reason=data["reason"]))
+        if registrants:
+            queue_notification(session, NotificationKind.MEETING_CANCELLED, meeting.proposal_id,
+                               at=now, recipients=registrants, meeting_id=meeting_id,
+                               reason=data["reason"])
+        if meeting.proposal_id is not None:
+            record_event(session, meeting.proposal_id, EventKind.MEETING_CANCELLED, now,
+                         actor_role=_role_of(actor), meeting_id=meeting_id,
+                         reason=data["reason"])
+        record_audit(session, actor, "cancel_meeting", "meeting", meeting_id,
+                     before={"status": meeting.status},
+                     after={"status": "cancelled", "reason": data["reason"],
+                            "notified": len(registrants)})
+        work.emit(signals.meeting_cancelled, meeting_id=meeting_id,
+                  proposal_id=meeting.proposal_id, notified=len(registrants))
+    return get_meeting(session, meeting_id, viewer=actor)
+
+
 def list_meetings(session, *, viewer=None, upcoming_only=False):
-    """Published meetings, soonest first (organisers also see drafts)."""
+    """Published and cancelled meetings, soonest first (organisers also see
+    drafts): a cancelled meeting stays listed so its registrants learn why."""
     query = sa.select(Meeting)
-    if not (viewer is not None and any(viewer.has(r) for r in ORGANISERS)):
-        query = query.where(Meeting.status == MeetingStatus.PUBLISHED)
+    if not is_organiser(viewer):
+        query = query.where(Meeting.status != MeetingStatus.DRAFT)
     if upcoming_only:
         query = query.where(Meeting.ends_at > current_settings().now())
     return session.scalars(query.order_by(Meeting.starts_at.is_(None), Meeting.starts_at,

@@ -14,7 +14,7 @@ from ..participants import Role, require_role
 from ..settings import current_settings
 from ..validation import clean
 from .models import LiveQuestion, LiveQuestionVote, Meeting, Registration
-from .operations import get_meeting, require_organiser
+from .operations import get_meeting, is_organiser, locked_meeting, require_organiser
 from .schemas import LiveQuestionInputSchema
 from .states import MeetingStatus, RegistrationStatus
 
@@ -33,8 +33,9 @@ def _bump(session, meeting_id):
                     .values(qna_version=meetings.c.qna_version + 1))
 
 
-def _open_meeting(session, meeting_id, now):
-    meeting = get_meeting(session, meeting_id)
+def _open_meeting(session, meeting_id, now, participant=None):
+    # a draft is no meeting to anybody but its organisers (404, not 409)
+    meeting = get_meeting(session, meeting_id, viewer=participant)
     if meeting.status != MeetingStatus.PUBLISHED:
         raise WrongState("The Q&A of this meeting is not open.")
     if meeting.ends_at is not None and now >= meeting.ends_at + OPEN_AFTER_END:
@@ -56,14 +57,19 @@ def post_question(session, participant, meeting_id, *, body):
     require_role(participant, Role.CITIZEN)
     data = clean(LiveQuestionInputSchema, {"body": body}, "The question is not valid.")
     now = current_settings().now()
-    meeting = _open_meeting(session, meeting_id, now)
+    meeting = _open_meeting(session, meeting_id, now, participant)
     _may_ask(session, participant, meeting)
-    recent = session.execute(sa.select(sa.func.count()).select_from(questions).where(
-        questions.c.meeting_id == meeting_id, questions.c.participant_id == participant.id,
-        questions.c.created_at > now - RATE_WINDOW)).scalar_one()
-    if recent >= RATE_LIMIT:
-        raise RateLimited(f"At most {RATE_LIMIT} posts a minute; wait a moment and try again.")
     with unit_of_work(session):
+        # every post bumps the meeting's row anyway: taking its lock first costs
+        # nothing more and makes the count below exact, whatever the concurrency
+        if locked_meeting(session, meeting_id).status != MeetingStatus.PUBLISHED:
+            raise WrongState("The Q&A of this meeting is not open.")  # cancelled meanwhile
+        recent = session.execute(sa.select(sa.func.count()).select_from(questions).where(
+            questions.c.meeting_id == meeting_id, questions.c.participant_id == participant.id,
+            questions.c.created_at > now - RATE_WINDOW)).scalar_one()
+        if recent >= RATE_LIMIT:
+            raise RateLimited(
+                f"At most {RATE_LIMIT} posts a minute; wait a moment and try again.")
         question = LiveQuestion(meeting_id=meeting_id, participant_id=participant.id,
                                 author_name=participant.display_name[:100], body=data["body"],
                                 created_at=now, upvote_count=0)
@@ -78,7 +84,8 @@ def upvote_question(session, participant, question_id):
     question = _question(session, question_id)
     if question.hidden_at is not None:
         raise WrongState("A hidden question cannot be upvoted.")
-    meeting = _open_meeting(session, question.meeting_id, current_settings().now())
+    meeting = _open_meeting(session, question.meeting_id, current_settings().now(),
+                            participant)
     # upvotes rank what the hall hears next: the same people who may ask
     _may_ask(session, participant, meeting)
     with unit_of_work(session):
@@ -119,14 +126,17 @@ def moderate_question(session, organiser, question_id, *, hidden=None, pinned=No
     return _question(session, question.id)
 
 
-def live_questions(session, meeting_id, *, since_version=None, include_hidden=False):
+def live_questions(session, meeting_id, *, viewer=None, since_version=None,
+                   include_hidden=False):
     """(version, questions): pinned first, then most upvoted, then oldest.
     When ``since_version`` is the current version, the list is None: the
-    screen is up to date and nothing else is read."""
-    version = session.execute(sa.select(meetings.c.qna_version).where(
-        meetings.c.id == meeting_id)).scalar()
-    if version is None:
+    screen is up to date and nothing else is read. A draft's questions are
+    for its organisers only, as the draft is."""
+    row = session.execute(sa.select(meetings.c.qna_version, meetings.c.status).where(
+        meetings.c.id == meeting_id)).first()
+    if row is None or (row.status == MeetingStatus.DRAFT and not is_organiser(viewer)):
         raise NotFound("No such meeting.")
+    version = row.qna_version
     if since_version is not None and since_version == version:
         return version, None
     query = sa.select(LiveQuestion).where(LiveQuestion.meeting_id == meeting_id)
@@ -138,7 +148,7 @@ def live_questions(session, meeting_id, *, since_version=None, include_hidden=Fa
     return version, items
 
 
-def big_screen(session, meeting_id, *, limit=5):
+def big_screen(session, meeting_id, *, viewer=None, limit=5):
     """The hall's screen: the top questions not yet answered."""
-    version, items = live_questions(session, meeting_id)
+    version, items = live_questions(session, meeting_id, viewer=viewer)
     return version, [q for q in items if q.answered_at is None][:limit]

@@ -11,14 +11,14 @@ import secrets
 import sqlalchemy as sa
 
 from ..audit import record_audit
-from ..db import lock_row, unit_of_work
+from ..db import unit_of_work
 from ..errors import NotFound, PermissionDenied, WrongState
 from ..notifications import NotificationKind
 from ..notifications.operations import queue_notification
 from ..participants import Role, require_participant, require_role
 from ..settings import current_settings
 from .models import Meeting, Registration
-from .operations import get_meeting, require_organiser
+from .operations import get_meeting, locked_meeting, require_organiser
 from .states import ORGANISERS, MeetingStatus, RegistrationStatus
 
 meetings = Meeting.__table__
@@ -30,13 +30,6 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 def _new_code():
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-
-
-def locked_meeting(session, meeting_id):
-    """The meeting's row, read after taking its lock."""
-    if lock_row(session, meetings, meeting_id) is None:
-        raise NotFound("No such meeting.")
-    return session.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).one()
 
 
 def registration_of(session, participant, meeting_id):
@@ -54,6 +47,8 @@ def register(session, participant, meeting_id):
     now = current_settings().now()
     with unit_of_work(session):
         meeting = locked_meeting(session, meeting_id)
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise WrongState("The meeting was cancelled.")
         if meeting.status != MeetingStatus.PUBLISHED:
             raise WrongState("Registration is not open for this meeting.")
         if now >= meeting.registration_deadline:
@@ -91,6 +86,9 @@ def cancel_registration(session, participant, meeting_id):
     now = current_settings().now()
     with unit_of_work(session):
         meeting = locked_meeting(session, meeting_id)
+        if meeting.status == MeetingStatus.CANCELLED:
+            # the meeting's registrations stay as they were when it was called off
+            raise WrongState("The meeting was cancelled.")
         if meeting.starts_at is not None and now >= meeting.starts_at:
             raise WrongState("The meeting has started.")
         mine = session.execute(sa.select(registrations).where(
@@ -151,7 +149,8 @@ def check_in(session, organiser, meeting_id, code):
     """At the door: a confirmed registrant's code marks them present. Checking
     in twice is harmless."""
     require_organiser(organiser)
-    get_meeting(session, meeting_id, viewer=organiser)
+    if get_meeting(session, meeting_id, viewer=organiser).status == MeetingStatus.CANCELLED:
+        raise WrongState("The meeting was cancelled.")
     code = (code or "").strip().upper().replace("-", "").replace(" ", "")
     registration = session.execute(sa.select(Registration).where(
         Registration.meeting_id == meeting_id, Registration.check_in_code == code)).scalar()

@@ -3,11 +3,11 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..validation import not_blank
-from .models import QUESTION_MAX
+from .models import CANCEL_REASON_MAX, QUESTION_MAX
 from .states import SurveyKind
 
 
-class ProgrammeItemSchema(Schema):
+class ProgrammeItemInputSchema(Schema):
     starts_at = fields.AwareDateTime(load_default=None, allow_none=True)
     ends_at = fields.AwareDateTime(required=True)
     title = fields.String(required=True, validate=[validate.Length(min=1, max=200), not_blank])
@@ -25,7 +25,7 @@ class MeetingInputSchema(Schema):
     capacity = fields.Integer(load_default=100, strict=True,
                               validate=validate.Range(min=1, max=100_000))
     online_questions = fields.Boolean(load_default=False)
-    programme = fields.List(fields.Nested(ProgrammeItemSchema), load_default=list,
+    programme = fields.List(fields.Nested(ProgrammeItemInputSchema), load_default=list,
                             validate=validate.Length(max=30))
 
     @validates_schema(skip_on_field_errors=True)
@@ -38,9 +38,16 @@ class MeetingInputSchema(Schema):
             raise ValidationError("Must not be after the meeting starts.",
                                   "registration_deadline")
         for number, item in enumerate(data.get("programme", [])):
-            if item["starts_at"] and item["ends_at"] <= item["starts_at"]:
+            # .get: a partial load (the API's PATCH) may leave either out
+            item_starts, item_ends = item.get("starts_at"), item.get("ends_at")
+            if item_starts and item_ends and item_ends <= item_starts:
                 raise ValidationError({number: {"ends_at": ["Must be after the start."]}},
                                       "programme")
+
+
+class CancelMeetingInputSchema(Schema):
+    reason = fields.String(required=True, validate=[
+        validate.Length(min=5, max=CANCEL_REASON_MAX), not_blank])
 
 
 class LiveQuestionInputSchema(Schema):
@@ -48,7 +55,7 @@ class LiveQuestionInputSchema(Schema):
                                                   not_blank])
 
 
-class SurveyQuestionSchema(Schema):
+class SurveyQuestionInputSchema(Schema):
     kind = fields.Enum(SurveyKind, by_value=True, required=True)
     prompt = fields.String(required=True, validate=[validate.Length(min=1, max=300), not_blank])
     options = fields.List(fields.String(validate=[validate.Length(min=1, max=200), not_blank]),
@@ -67,5 +74,5 @@ class SurveyQuestionSchema(Schema):
 
 
 class SurveyInputSchema(Schema):
-    questions = fields.List(fields.Nested(SurveyQuestionSchema), required=True,
+    questions = fields.List(fields.Nested(SurveyQuestionInputSchema), required=True,
                             validate=validate.Length(min=1, max=30))

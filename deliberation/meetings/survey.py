@@ -9,9 +9,9 @@ from ..participants import Role, require_role
 from ..settings import current_settings
 from ..validation import clean
 from .models import Registration, SurveyQuestion, SurveyResponse
-from .operations import get_meeting, require_organiser
+from .operations import get_meeting, is_organiser, locked_meeting, require_organiser
 from .schemas import SurveyInputSchema
-from .states import ORGANISERS, MeetingStatus, RegistrationStatus, SurveyKind
+from .states import MeetingStatus, RegistrationStatus, SurveyKind
 
 TEXT_ANSWER_MAX = 2000
 
@@ -24,13 +24,17 @@ def survey_of(session, meeting_id):
 def define_survey(session, organiser, meeting_id, *, questions):
     """Set the questionnaire; it can change until the first answer arrives."""
     require_organiser(organiser)
-    get_meeting(session, meeting_id, viewer=organiser)
+    if get_meeting(session, meeting_id, viewer=organiser).status == MeetingStatus.CANCELLED:
+        raise WrongState("The meeting was cancelled.")
     data = clean(SurveyInputSchema, {"questions": questions}, "The survey is not valid.")
-    answered = session.execute(sa.select(SurveyResponse.id).where(
-        SurveyResponse.meeting_id == meeting_id)).first()
-    if answered is not None:
-        raise Conflict("People have answered already; the survey can no longer change.")
     with unit_of_work(session):
+        # answers are written under the same lock, so none slips in between
+        # this check and the new questions
+        locked_meeting(session, meeting_id)
+        answered = session.execute(sa.select(SurveyResponse.id).where(
+            SurveyResponse.meeting_id == meeting_id)).first()
+        if answered is not None:
+            raise Conflict("People have answered already; the survey can no longer change.")
         session.execute(sa.delete(SurveyQuestion).where(
             SurveyQuestion.meeting_id == meeting_id))
         for position, question in enumerate(data["questions"], start=1):
@@ -101,6 +105,10 @@ def answer_survey(session, participant, meeting_id, *, answers):
     if errors:
         raise InvalidInput("The answers are not valid.", fields=errors)
     with unit_of_work(session):
+        locked_meeting(session, meeting_id)
+        if {str(q.id) for q in survey_of(session, meeting_id)} != known:
+            # the organisers redefined the questions while these answers were made
+            raise Conflict("The survey changed meanwhile; reload it and answer again.")
         inserted = session.execute(insert_ignoring_duplicates(
             session, SurveyResponse.__table__).values(
             meeting_id=meeting_id, participant_id=participant.id, answers=cleaned,
@@ -114,7 +122,7 @@ def survey_results(session, meeting_id, *, viewer=None):
     """Per question: counts per option, the 1-5 distribution and average,
     and (for organisers only) the free-text answers."""
     get_meeting(session, meeting_id, viewer=viewer)
-    organiser = viewer is not None and any(viewer.has(r) for r in ORGANISERS)
+    organiser = is_organiser(viewer)
     responses = session.execute(sa.select(SurveyResponse.answers).where(
         SurveyResponse.meeting_id == meeting_id)).scalars().all()
     results = []

@@ -18,6 +18,7 @@ class NotificationKind(StrEnum):
     HIDDEN = "hidden"
     MEETING_PUBLISHED = "meeting_published"
     SEAT_CONFIRMED = "seat_confirmed"
+    MEETING_CANCELLED = "meeting_cancelled"
 
 
 __all__ = ["Delivery", "Notification", "NotificationEvent", "NotificationKind", "Subscription"]

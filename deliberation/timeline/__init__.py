@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     DEBATE_SCHEDULED = "debate_scheduled"
     MEETING_DRAFTED = "meeting_drafted"
     MEETING_PUBLISHED = "meeting_published"
+    MEETING_CANCELLED = "meeting_cancelled"
 
 
 def record_event(session, proposal_id, kind, occurred_at, *, actor_role=None, **data):

@@ -3,9 +3,10 @@ registration, the live Q&A phones post to, the hall's big screen, the
 organisers' check-in page, and the survey with its results."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
 from ..api import meeting_presenters as presenters
-from ..errors import DeliberationError, InvalidInput
+from ..errors import Conflict, DeliberationError, InvalidInput, NotFound
 from ..extension import current_participant
 from ..i18n import gettext as _
 from ..meetings import operations as meeting_ops
@@ -13,8 +14,9 @@ from ..meetings import qna
 from ..meetings import registration as registration_ops
 from ..meetings import survey as survey_ops
 from ..meetings.operations import require_organiser
-from ..meetings.states import SurveyKind
+from ..meetings.states import MeetingStatus, SurveyKind
 from ..stats import bar_chart
+from . import meeting_forms
 from .blueprint import _check_csrf, _session, bp, flat_messages, require_login
 from .forms import CheckInFormSchema, LiveQuestionFormSchema
 
@@ -28,9 +30,11 @@ def _meeting(meeting_id):
 
 @bp.get("/meetings/")
 def meeting_list():
-    items = meeting_ops.list_meetings(_session(), viewer=current_participant())
+    participant = current_participant()
+    items = meeting_ops.list_meetings(_session(), viewer=participant)
     return render_template("deliberation/meetings/list.html",
-                           meetings=[presenters.meeting_summary(m) for m in items])
+                           meetings=[presenters.meeting_summary(m) for m in items],
+                           organiser=presenters.is_organiser(participant))
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -39,6 +43,124 @@ def meeting_detail(meeting_id):
     return render_template("deliberation/meetings/detail.html",
                            meeting=presenters.meeting_data(session, meeting, participant),
                            organiser=presenters.is_organiser(participant))
+
+
+# -- the organisers' forms --
+
+
+def _split_errors(messages, rows_name):
+    """Field messages for the page: the rows' own by row number, the rest flat."""
+    messages = dict(messages or {})
+    by_row, about_rows = meeting_forms.row_messages(messages.pop(rows_name, {}))
+    errors = flat_messages(messages)
+    if about_rows:
+        errors[rows_name] = about_rows
+    return errors, by_row
+
+
+def _meeting_form(meeting_id=None):
+    participant = require_organiser(require_login())
+    session = _session()
+    meeting = (meeting_ops.get_meeting(session, meeting_id, viewer=participant)
+               if meeting_id is not None else None)
+    if meeting is not None and meeting.status == MeetingStatus.CANCELLED:
+        raise Conflict("The meeting was cancelled.")
+    if meeting is None:
+        form = meeting_forms.meeting_form_values(proposal_id=request.args.get("proposal_id"))
+        rows = []
+    else:
+        form = meeting_forms.meeting_form_values(meeting)
+        rows = meeting_forms.programme_values(meeting_ops.programme_of(session, meeting.id))
+    errors, row_errors, status = {}, {}, 200
+    if request.method == "POST":
+        _check_csrf()
+        form = meeting_forms.typed_meeting_values(request.form)
+        rows = meeting_forms.programme_rows(request.form)
+        try:
+            data = meeting_forms.MeetingFormSchema().load(request.form)
+            if meeting is None:
+                meeting = meeting_ops.create_meeting(session, participant, **data)
+                message = _("The meeting is saved as a draft. Publish it when it is complete.")
+            else:
+                data.pop("proposal_id")  # a meeting stays with its proposal
+                meeting_ops.edit_meeting(session, participant, meeting.id, **data)
+                message = _("The meeting is updated.")
+        except ValidationError as exc:
+            (errors, row_errors), status = _split_errors(exc.messages, "programme"), 422
+        except InvalidInput as exc:
+            (errors, row_errors), status = _split_errors(exc.fields, "programme"), 422
+            errors.setdefault("_", [exc.message])
+        except NotFound as exc:
+            if meeting is not None:
+                raise
+            errors, status = {"proposal_id": [exc.message]}, 422
+        except Conflict as exc:
+            errors, status = {"_": [exc.message]}, exc.status
+        else:
+            flash(message, "success")
+            return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
+    return _render_meeting_form(meeting, form, rows, errors, row_errors, status)
+
+
+def _render_meeting_form(meeting, form, rows, errors=None, row_errors=None, status=200):
+    blank = [{key: "" for key in meeting_forms.PROGRAMME_FIELDS}] * meeting_forms.BLANK_ROWS
+    return render_template(
+        "deliberation/meetings/form.html", meeting=meeting, form=form, rows=rows + blank,
+        errors=errors or {}, row_errors=row_errors or {}), status
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+def meeting_new():
+    return _meeting_form()
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+def meeting_edit(meeting_id):
+    return _meeting_form(meeting_id)
+
+
+@bp.post("/meetings/<int:meeting_id>/publish")
+def meeting_publish(meeting_id):
+    _check_csrf()
+    participant = require_login()
+    session = _session()
+    try:
+        meeting_ops.publish_meeting(session, participant, meeting_id)
+    except InvalidInput as exc:
+        # what is missing is marked on the edit form, where it can be filled in
+        meeting = meeting_ops.get_meeting(session, meeting_id, viewer=participant)
+        errors, row_errors = _split_errors(exc.fields, "programme")
+        errors.setdefault("_", [exc.message])
+        return _render_meeting_form(
+            meeting, meeting_forms.meeting_form_values(meeting),
+            meeting_forms.programme_values(meeting_ops.programme_of(session, meeting.id)),
+            errors, row_errors, 422)
+    flash(_("The meeting is published: registration is open."), "success")
+    return redirect(url_for(".meeting_detail", meeting_id=meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel-meeting", methods=["GET", "POST"])
+def meeting_call_off(meeting_id):
+    """A page of its own: the reason, what will happen, and a confirmation."""
+    participant = require_organiser(require_login())
+    session = _session()
+    meeting = meeting_ops.get_meeting(session, meeting_id, viewer=participant)
+    form, errors, status = {"reason": ""}, {}, 200
+    if request.method == "POST":
+        _check_csrf()
+        form = meeting_forms.CancelMeetingFormSchema().load(request.form)
+        try:
+            meeting_ops.cancel_meeting(session, participant, meeting.id, **form)
+        except InvalidInput as exc:
+            errors, status = flat_messages(exc.fields) or {"_": [exc.message]}, 422
+        except Conflict as exc:
+            errors, status = {"_": [exc.message]}, exc.status
+        else:
+            flash(_("The meeting is cancelled; its registrants will be told."), "success")
+            return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
+    return render_template("deliberation/meetings/cancel.html",
+                           meeting=presenters.meeting_summary(meeting), form=form,
+                           errors=errors), status
 
 
 @bp.post("/meetings/<int:meeting_id>/register")
@@ -63,7 +185,7 @@ def meeting_cancel(meeting_id):
 
 def render_qna(meeting_id, *, errors=None, form=None, status=200):
     session, participant, meeting = _meeting(meeting_id)
-    version, items = qna.live_questions(session, meeting.id,
+    version, items = qna.live_questions(session, meeting.id, viewer=participant,
                                         include_hidden=presenters.is_organiser(participant))
     return render_template(
         "deliberation/meetings/qna.html", meeting=presenters.meeting_summary(meeting),
@@ -112,7 +234,7 @@ def meeting_qna_moderate(meeting_id, question_id, act):
 @bp.get("/meetings/<int:meeting_id>/screen")
 def meeting_screen(meeting_id):
     session, participant, meeting = _meeting(meeting_id)
-    version, items = qna.big_screen(session, meeting.id)
+    version, items = qna.big_screen(session, meeting.id, viewer=participant)
     return render_template("deliberation/meetings/screen.html",
                            meeting=presenters.meeting_summary(meeting), version=version,
                            questions=[presenters.question_data(q, None) for q in items])
@@ -197,3 +319,34 @@ def meeting_survey_results(meeting_id):
     return render_template("deliberation/meetings/results.html",
                            meeting=presenters.meeting_summary(meeting), results=results,
                            rows=list(zip(results["questions"], charts)))
+
+
+@bp.route("/meetings/<int:meeting_id>/survey/edit", methods=["GET", "POST"])
+def meeting_survey_edit(meeting_id):
+    participant = require_organiser(require_login())
+    session = _session()
+    meeting = meeting_ops.get_meeting(session, meeting_id, viewer=participant)
+    rows = meeting_forms.survey_values(survey_ops.survey_of(session, meeting.id))
+    errors, row_errors, status = {}, {}, 200
+    if request.method == "POST":
+        _check_csrf()
+        rows = meeting_forms.survey_rows(request.form)
+        try:
+            data = meeting_forms.SurveyFormSchema().load(request.form)
+            survey_ops.define_survey(session, participant, meeting.id, **data)
+        except ValidationError as exc:
+            errors, status = flat_messages(exc.messages.get("_schema", exc.messages)), 422
+        except InvalidInput as exc:
+            (errors, row_errors), status = _split_errors(exc.fields, "questions"), 422
+            errors.setdefault("_", [exc.message])
+        except Conflict as exc:
+            # answered already, or the meeting was cancelled: the form stays as it was
+            errors, status = {"_": [exc.message]}, exc.status
+        else:
+            flash(_("The survey is saved."), "success")
+            return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
+    blank = {"kind": str(SurveyKind.SINGLE), "prompt": "", "options": "", "required": True}
+    return render_template(
+        "deliberation/meetings/survey_form.html", meeting=presenters.meeting_summary(meeting),
+        rows=rows + [blank] * meeting_forms.BLANK_ROWS, kinds=list(SurveyKind),
+        errors=errors, row_errors=row_errors), status
