@@ -442,3 +442,22 @@ def test_registrant_is_told_of_the_cancellation_with_a_link_to_the_meeting(app, 
     assert shown.status_code == 200
     assert "신청하신 시민간담회가 취소되었습니다" in text(shown)
     assert f'href="{PAGES}/meetings/{meeting_id}"' in text(shown)
+
+
+def test_proposal_timeline_gives_the_reason_when_its_meeting_is_cancelled(app, pages):
+    from deliberation.proposals.operations import submit_proposal
+    from tests.test_api_meetings import OFFICIAL
+
+    def cancelled(session):
+        proposal = submit_proposal(session, kim(), title="Protected lanes on the river road",
+                                   body="Cyclists share the road with lorries every day.",
+                                   category="transport", publish=True)
+        meeting = create_meeting(session, OFFICIAL, proposal_id=proposal.id,
+                                 title="Citizen meeting on bike lanes")
+        cancel_meeting(session, OFFICIAL, meeting.id, reason="The hall is flooded.")
+        return proposal.id
+
+    proposal_id = with_session(app, cancelled)
+
+    shown = text(pages["anonymous"].get(f"{PAGES}/{proposal_id}"))
+    assert "시민간담회 취소" in shown and "The hall is flooded." in shown
