@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.live import POLL_INTERVAL
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 ONE_SHORT = "공원 산책로에 야간 조명을 늘려주세요"
@@ -31,7 +31,8 @@ def live_demo(tmp_path):
     seeded = app.test_cli_runner().invoke(args=["seed", "--reset"])
     assert seeded.exit_code == 0, seeded.output
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL},
+                              daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -42,16 +43,12 @@ def live_demo(tmp_path):
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import Error, sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Error as exc:
-            pytest.fail(f"Chromium did not start from {CHROMIUM}: {exc}", pytrace=False)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """The worker's Chromium (conftest); whatever contexts a test opens are
+    closed after it, so the next test starts with no pages, cookies or storage."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 def watch(page, failures):
@@ -91,7 +88,7 @@ def test_visitor_proposes_and_a_citizen_carries_a_proposal_to_the_department_ste
     page.get_by_label("이름 (공개)").fill("방문자")
     page.get_by_label("비밀번호").fill("visitor-password")
     shot(page, "375-signup")
-    page.get_by_role("button", name="가입하기").click()
+    page.get_by_role("button", name="회원가입").click()
     assert page.get_by_text("환영합니다, 방문자님.").is_visible()
 
     # makes a proposal and sees similar ones on the draft page

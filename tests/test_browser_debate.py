@@ -6,7 +6,8 @@ Screenshots land in screenshots/ (git-ignored)."""
 
 import pytest
 
-from demo_site.seed import CASE_DEBATE_QUESTION, CITY_QUESTION
+from demo_site.seed import CITY_QUESTION
+from demo_site.seed_case import CASE_DEBATE_QUESTION
 from tests.test_browser import assert_korean, browser, live_demo, shot, watch  # noqa: F401
 
 pytestmark = pytest.mark.browser
