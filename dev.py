@@ -76,6 +76,16 @@ def ensure_chromium():
              "(Debian: apt-get install chromium fonts-nanum).")
 
 
+def ensure_axe():
+    """The accessibility tests inject axe-core, pinned in tests/package-lock.json."""
+    if (ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return
+    if shutil.which("npm") is None:
+        sys.exit("[dev] The accessibility tests need Node.js and npm for axe-core "
+                 "(Debian: apt-get install nodejs npm).")
+    run("npm", "ci", "--no-audit", "--no-fund", "--prefix", "tests")
+
+
 def demo(args):
     ensure_environment("")
     env = dict(os.environ, FLASK_APP="demo_site")
@@ -90,6 +100,7 @@ def test(args):
     if "postgresql" in databases:
         ensure_postgres()
     ensure_chromium()
+    ensure_axe()
     run(BIN / "python", "-m", "pytest", *args.pytest_args)
 
 

@@ -16,6 +16,8 @@ from http.cookiejar import CookieJar
 from werkzeug.serving import make_server
 
 _NO_BODY = object()
+#: seconds between the server's checks for shutdown
+POLL_INTERVAL = 0.02
 
 
 @dataclass
@@ -99,7 +101,10 @@ class LiveServer:
         self.app = app
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
+        # serve_forever looks for shutdown() between polls: at its default of
+        # 0.5 s every test with a live server waited that long to stop it
         self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": POLL_INTERVAL},
                                         name="deliberation-live-server", daemon=True)
 
     def client(self, *, bearer=None):

@@ -1,7 +1,6 @@
 """Many writers at once: threads with their own app contexts, and processes
 with their own apps, agreeing on one proposal as it crosses 50."""
 
-import multiprocessing
 from datetime import timedelta
 
 import pytest
@@ -10,7 +9,7 @@ import sqlalchemy as sa
 from deliberation import Agreement, Milestone, Proposal, ProposalState, Step
 from deliberation.proposals.operations import close_expired_proposals, submit_proposal
 from deliberation.votes.operations import agree
-from tests.threads import run_threads
+from tests.threads import process_pool, run_threads
 from tests.conftest import START, citizen
 
 pytestmark = pytest.mark.concurrency
@@ -97,7 +96,7 @@ def test_each_proposal_closes_once_when_threads_tick_at_once(app, session, clock
 
 
 def agree_in_own_process(database_url, moment, proposal_id, participants):
-    """Runs in a spawned process: its own host app on the shared database."""
+    """Runs in a process of its own: its own host app on the shared database."""
     from deliberation import Deliberation, FrozenClock, signals
     from tests.host import create_host_app
 
@@ -128,8 +127,7 @@ def test_counts_are_exact_and_50_is_crossed_once_when_processes_agree_at_once(
     proposal_id = publish(session)
     session.remove()
     moment = START + timedelta(hours=1)
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(PROCESSES) as pool:
+    with process_pool(PROCESSES) as pool:
         reports = pool.starmap(agree_in_own_process, [
             (database, moment, proposal_id, plan(PROCESSES, index))
             for index in range(PROCESSES)], chunksize=1)

@@ -2,7 +2,6 @@
 processes with their own apps, casting and changing ballots as the debate
 crosses the mayor step."""
 
-import multiprocessing
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +12,7 @@ from deliberation.debates.operations import (
 )
 from deliberation.debates.states import Stance
 from deliberation.proposals.operations import submit_proposal
-from tests.threads import run_threads
+from tests.threads import process_pool, run_threads
 from tests.conftest import START, citizen
 
 pytestmark = pytest.mark.concurrency
@@ -144,7 +143,7 @@ def test_tallies_equal_ballots_and_the_mayor_step_is_crossed_once_when_threads_v
 
 
 def vote_in_own_process(database_url, moment, debate_id, voters):
-    """Runs in a spawned process: its own host app on the shared database."""
+    """Runs in a process of its own: its own host app on the shared database."""
     from deliberation import Deliberation, FrozenClock, signals
     from tests.host import create_host_app
 
@@ -173,8 +172,7 @@ def test_mayor_step_is_crossed_once_when_processes_vote_at_once(database, app, s
     proposal_id, debate_id, moment = open_debate(session, clock)
     assert moment > START
     session.remove()
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(PROCESSES) as pool:
+    with process_pool(PROCESSES) as pool:
         reports = pool.starmap(vote_in_own_process, [
             (database, moment, debate_id, plan(PROCESSES, index))
             for index in range(PROCESSES)], chunksize=1)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from deliberation import Deliberation
 from deliberation.db import Base
+from tests.conftest import delete_rows
 
 KIM = "kim@demo.example"
 OLD, NEW = "old-password", "brand-new-password"
@@ -25,9 +26,9 @@ def empty_tables(app):
     from demo_site.seed import create_tables
 
     create_tables(app)  # only those missing
-    with app.app_context(), db.engine.begin() as conn:
-        for table in reversed([*Base.metadata.sorted_tables, *db.metadata.sorted_tables]):
-            conn.execute(table.delete())
+    with app.app_context():
+        delete_rows(db.engine, [table.name for table in reversed(
+            [*Base.metadata.sorted_tables, *db.metadata.sorted_tables])])
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ exactly 100 confirmed and 200 waiting in arrival order, and concurrent
 cancellations promote exactly the first people waiting; threads with their
 own app contexts and processes with their own apps, on SQLite and PostgreSQL."""
 
-import multiprocessing
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from deliberation import Meeting, Participant, Registration, Role
 from deliberation.meetings.operations import create_meeting, publish_meeting
 from deliberation.meetings.registration import cancel_registration, register
 from deliberation.notifications.models import NotificationEvent
-from tests.threads import run_threads
+from tests.threads import process_pool, run_threads
 from tests.conftest import START, citizen
 
 pytestmark = pytest.mark.concurrency
@@ -141,7 +140,7 @@ def test_seats_are_exact_and_in_arrival_order_when_300_threads_register_for_100(
 
 
 def act_in_own_process(database_url, moment, meeting_id, action, numbers):
-    """Runs in a spawned process: its own host app on the shared database."""
+    """Runs in a process of its own: its own host app on the shared database."""
     from deliberation import Deliberation, FrozenClock
     from tests.host import create_host_app
 
@@ -162,8 +161,7 @@ def test_seats_are_exact_when_four_processes_register_and_cancel_at_once(
     meeting_id = open_meeting(session)
     session.remove()
     everyone = list(range(PEOPLE))
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(PROCESSES) as pool:
+    with process_pool(PROCESSES) as pool:
         reports = pool.starmap(act_in_own_process, [
             (database, RUSH_AT, meeting_id, "register", plan(PROCESSES, index, everyone))
             for index in range(PROCESSES)], chunksize=1)
