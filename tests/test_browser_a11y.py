@@ -21,6 +21,7 @@ from tests.axe import (  # noqa: F401  (fixtures)
     DESKTOP, PHONE, audit, axe_script, focus_problems, shot, sideways_overflow,
     structure_problems,
 )
+from tests.live import POLL_INTERVAL
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +61,8 @@ def demo(tmp_path_factory):
                         citizen=person("citizen@demo.example"))
         session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL},
+                              daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", ids
     server.shutdown()

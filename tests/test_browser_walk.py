@@ -26,6 +26,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.axe import DESKTOP, PHONE, shot, sideways_overflow
+from tests.live import POLL_INTERVAL
 
 pytestmark = pytest.mark.browser
 
@@ -107,7 +108,8 @@ def site(tmp_path):
         db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL},
+                              daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", clock
     server.shutdown()
