@@ -10,18 +10,16 @@ page's first screen land in screenshots/ (git-ignored) as
 a11y-<role>-<page>-<width>.png.
 """
 
-import threading
 from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from tests.axe import (  # noqa: F401  (fixtures)
     DESKTOP, PHONE, audit, axe_script, focus_problems, shot, sideways_overflow,
     structure_problems,
 )
-from tests.live import POLL_INTERVAL
+from tests.live import serving
 
 pytestmark = pytest.mark.browser
 
@@ -60,13 +58,8 @@ def demo(tmp_path_factory):
         prepare_meeting(session, ids["meeting"], official=person("official@demo.example"),
                         citizen=person("citizen@demo.example"))
         session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL},
-                              daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as server:
+        yield server.url, ids
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

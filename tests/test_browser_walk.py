@@ -18,15 +18,13 @@ real case's.)
 """
 
 import re
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.axe import DESKTOP, PHONE, shot, sideways_overflow
-from tests.live import POLL_INTERVAL
+from tests.live import serving
 
 pytestmark = pytest.mark.browser
 
@@ -107,13 +105,8 @@ def site(tmp_path):
             create_user(email, password, name, roles=roles, department=department)
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL},
-                              daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", clock
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as server:
+        yield server.url, clock
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
