@@ -461,3 +461,18 @@ def test_proposal_timeline_gives_the_reason_when_its_meeting_is_cancelled(app, p
 
     shown = text(pages["anonymous"].get(f"{PAGES}/{proposal_id}"))
     assert "시민간담회 취소" in shown and "The hall is flooded." in shown
+
+
+def test_meeting_list_puts_coming_meetings_first_and_past_ones_in_their_own_section(
+        app, pages, meeting_id, clock):
+    page = f"{PAGES}/meetings/"
+    coming = text(pages["anonymous"].get(page))
+    assert "다가오는 간담회" in coming and "지난 간담회" not in coming
+    assert "참가 신청 중" in coming
+    clock.set(ENDS + timedelta(minutes=1))
+
+    past = text(pages["anonymous"].get(page))
+
+    section = past[past.index("지난 간담회"):]
+    assert f"{PAGES}/meetings/{meeting_id}" in section
+    assert f"{PAGES}/meetings/{meeting_id}" not in past[:past.index("지난 간담회")]

@@ -31,9 +31,12 @@ def _meeting(meeting_id):
 @bp.get("/meetings/")
 def meeting_list():
     participant = current_participant()
-    items = meeting_ops.list_meetings(_session(), viewer=participant)
+    meetings = [presenters.meeting_summary(m)
+                for m in meeting_ops.list_meetings(_session(), viewer=participant)]
+    # what one can still go to comes first; the record of past ones, newest first
     return render_template("deliberation/meetings/list.html",
-                           meetings=[presenters.meeting_summary(m) for m in items],
+                           meetings=[m for m in meetings if not m["over"]],
+                           past=[m for m in reversed(meetings) if m["over"]],
                            organiser=presenters.is_organiser(participant))
 
 
