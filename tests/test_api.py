@@ -579,6 +579,18 @@ def test_unknown_proposal_or_endpoint_answers_json_404_when_requested(author, me
     assert_error(author.request(method, API + path), 404, "not_found")
 
 
+@pytest.mark.parametrize("method, path, allowed", [
+    ("DELETE", "/ladder", "GET"), ("POST", "/proposals/424242/timeline", "GET"),
+    ("POST", "/proposals/424242/agreement", "GET, PUT, DELETE"),
+])
+def test_a_real_endpoint_answers_405_with_allow_when_the_method_is_wrong(
+        author, method, path, allowed):
+    answer = author.request(method, API + path)
+
+    assert_error(answer, 405, "method_not_allowed")
+    assert answer.headers["Allow"] == allowed
+
+
 def test_closed_proposal_refuses_agreements_and_withdrawals_with_409_when_an_admin_closed_it(
         app, author, other, clients):
     proposal = submit(author)

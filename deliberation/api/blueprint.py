@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError, validate_csrf
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, HTTPException
 from wtforms import ValidationError as BadCSRFToken
 
 from ..extension import current_participant
@@ -248,8 +248,27 @@ from . import debates, meetings, moderation, notifications, reactions, responses
 from . import activity  # noqa: E402,F401
 
 
-@bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@bp.route("/<path:anything>", methods=API_METHODS)
 def unknown(anything):
+    """No endpoint here: 404, or 405 with Allow when the path exists for
+    other methods (this catch-all would otherwise answer them all with 404)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in API_METHODS:
+        try:
+            rule, _ = adapter.match(request.path, method=method, return_rule=True)
+        except HTTPException:
+            continue
+        if rule.endpoint != request.endpoint:
+            allowed.append(method)
+    if allowed:
+        response = json_error(405, "method_not_allowed",
+                              f"Use {', '.join(allowed)} on this endpoint.")
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
     return json_error(404, "not_found", "No such API endpoint.")
 
 
