@@ -348,7 +348,8 @@ def test_department_answer_is_refused_when_the_official_belongs_to_another_depar
     with pytest.raises(PermissionDenied) as caught:
         answer(session, TRAFFIC_OFFICIAL, at_department.id)
     assert caught.value.status == 403
-    assert HEALTH in caught.value.message
+    assert caught.value.message == (
+        "Only an official of the assigned department can answer this proposal.")
     assert count(session, Answer) == 0
     assert named(received, "answer_published") == []
 

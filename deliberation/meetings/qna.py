@@ -22,6 +22,7 @@ meetings = Meeting.__table__
 questions = LiveQuestion.__table__
 
 #: posts per person per meeting in RATE_WINDOW
+#: at most this many posts per person in RATE_WINDOW (the refusal's words say 3)
 RATE_LIMIT = 3
 RATE_WINDOW = timedelta(seconds=60)
 #: questions may come in ahead of the meeting and until a day after it
@@ -68,8 +69,8 @@ def post_question(session, participant, meeting_id, *, body):
             questions.c.meeting_id == meeting_id, questions.c.participant_id == participant.id,
             questions.c.created_at > now - RATE_WINDOW)).scalar_one()
         if recent >= RATE_LIMIT:
-            raise RateLimited(
-                f"At most {RATE_LIMIT} posts a minute; wait a moment and try again.")
+            # fixed words, so the page can translate them (they name RATE_LIMIT)
+            raise RateLimited("At most 3 posts a minute; wait a moment and try again.")
         question = LiveQuestion(meeting_id=meeting_id, participant_id=participant.id,
                                 author_name=participant.display_name[:100], body=data["body"],
                                 created_at=now, upvote_count=0)

@@ -157,7 +157,9 @@ def check_in(session, organiser, meeting_id, code):
     if registration is None:
         raise NotFound("No registration has this code.")
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise WrongState(f"This registration is {registration.status}, not confirmed.")
+        raise WrongState("This person is on the waitlist, without a seat."
+                         if registration.status == RegistrationStatus.WAITLISTED
+                         else "This registration was cancelled.")
     if registration.checked_in_at is None:
         with unit_of_work(session):
             session.execute(sa.update(registrations).where(

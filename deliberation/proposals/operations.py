@@ -91,7 +91,7 @@ def editable_proposal(session, participant, proposal_id):
     require_role(participant, Role.CITIZEN)
     proposal = _load_for_author(session, participant, proposal_id)
     if proposal.state not in EDITABLE_STATES:
-        raise WrongState(f"A {proposal.state} proposal cannot be edited.")
+        raise WrongState("This proposal can no longer be edited.")
     if proposal.agreement_count:
         raise EditLocked()
     return proposal
@@ -116,7 +116,7 @@ def edit_proposal(session, participant, proposal_id, **changes):
         ).rowcount
         if not changed:
             if proposal.state not in EDITABLE_STATES:
-                raise WrongState(f"A {proposal.state} proposal cannot be edited.")
+                raise WrongState("This proposal can no longer be edited.")
             raise EditLocked()
         if proposal.state != ProposalState.DRAFT:
             record_event(session, proposal.id, EventKind.EDITED, now,

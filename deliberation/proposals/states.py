@@ -32,7 +32,16 @@ TRANSITIONS = {
 }
 
 
+#: why a proposal cannot reach a state from where it is (fixed words: translatable)
+REFUSED = {
+    ProposalState.COLLECTING: "Only a draft can be published.",
+    ProposalState.WITHDRAWN: "Only a draft or a proposal still collecting can be withdrawn.",
+    ProposalState.CLOSED: "Only a proposal still collecting can be closed.",
+    ProposalState.DRAFT: "A published proposal cannot become a draft again.",
+}
+
+
 def ensure_transition(current, target):
     current, target = ProposalState(current), ProposalState(target)
     if target not in TRANSITIONS[current]:
-        raise WrongState(f"A {current} proposal cannot become {target}.")
+        raise WrongState(REFUSED[target])

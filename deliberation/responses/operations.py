@@ -124,7 +124,7 @@ def answering_role(session, actor, proposal_id, step):
         raise WrongState("No department is assigned to answer this proposal yet.")
     if actor.department != assignment.department:
         raise PermissionDenied(
-            f"Only an official of {assignment.department} can answer this proposal.")
+            "Only an official of the assigned department can answer this proposal.")
     return Role.DEPARTMENT_OFFICIAL, assignment.department
 
 
