@@ -267,7 +267,7 @@ def run_the_walk(walk, base, clock):
 
     # -- the committee opens a citizen debate --
     committee = walk.log_in("committee")
-    committee.get_by_role("navigation").get_by_role("link", name="공론의제선정단").click()
+    committee.get_by_role("navigation").get_by_role("link", name="공론화추진위원회").click()
     card = committee.locator("section", has=committee.get_by_role("link", name=TITLE))
     both_widths(committee, "committee-queue")
     card.get_by_label("시민토론 개설").check()

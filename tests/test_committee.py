@@ -1,4 +1,4 @@
-"""The agenda committee (공론의제선정단): open a citizen debate or decline with
+"""The agenda committee (공론화추진위원회): open a citizen debate or decline with
 a published reason; below the threshold only with a recorded reason (우수제안)."""
 
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""The agenda committee (공론의제선정단): which proposals go to a citizen debate."""
+"""The agenda committee (공론화추진위원회): which proposals go to a citizen debate."""
 
 from enum import StrEnum
 
