@@ -158,6 +158,21 @@ def test_agree_is_refused_when_an_admin_closed_the_proposal(session, proposal, a
     assert facts(session, proposal.id) == (0, 0, [])
 
 
+def test_agree_and_withdraw_are_refused_when_an_admin_hid_the_proposal(
+        session, proposal, admin):
+    from deliberation import WrongState
+    from deliberation.proposals.admin import hide_proposal
+
+    agree(session, citizen(2), proposal.id)
+    hide_proposal(session, admin, proposal.id, reason="Personal data in the text")
+    for act, who in ((agree, citizen(3)), (agree, citizen(2)), (withdraw_agreement, citizen(2))):
+        with pytest.raises(WrongState) as caught:
+            act(session, who, proposal.id)
+        assert caught.value.message == (
+            "An administrator hid this proposal; it takes no agreements.")
+    assert facts(session, proposal.id)[:2] == (1, 1)  # counter and rows unchanged
+
+
 def test_agree_is_refused_when_the_proposal_was_withdrawn(session, proposal):
     withdraw_proposal(session, AUTHOR, proposal.id)
     with pytest.raises(CollectionClosed):

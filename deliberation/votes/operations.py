@@ -7,7 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import signals
 from ..db import UTCDateTime, lock_row, unit_of_work
-from ..errors import CollectionClosed, NotFound
+from ..errors import CollectionClosed, NotFound, WrongState
 from ..participants import Role, require_participant, require_role
 from ..proposals.models import Proposal
 from ..proposals.states import ProposalState
@@ -40,6 +40,8 @@ _OPEN = sa.and_(
     proposals.c.id == _proposal_id,
     proposals.c.state == ProposalState.COLLECTING,
     sa.or_(proposals.c.closes_at.is_(None), proposals.c.closes_at > _now),
+    # a proposal an admin hid climbs no step while hidden
+    proposals.c.hidden_at.is_(None),
 )
 _COUNT_UP = (
     sa.update(proposals).where(_OPEN)
@@ -53,7 +55,7 @@ _COUNT_DOWN = (
 )
 _STATE = sa.select(
     proposals.c.state, proposals.c.closes_at, proposals.c.published_at,
-    proposals.c.agreement_count,
+    proposals.c.agreement_count, proposals.c.hidden_at,
 ).where(proposals.c.id == _proposal_id)
 _WITHDRAW = sa.delete(agreements).where(
     agreements.c.proposal_id == _proposal_id, agreements.c.participant_id == _participant_id)
@@ -72,6 +74,8 @@ def _refuse(row, now):
         raise NotFound("No such proposal.")
     if row.state != ProposalState.COLLECTING or (row.closes_at and row.closes_at <= now):
         raise CollectionClosed()
+    if row.hidden_at is not None:
+        raise WrongState("An administrator hid this proposal; it takes no agreements.")
 
 
 def agree(session, participant, proposal_id):
