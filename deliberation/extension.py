@@ -2,11 +2,32 @@
 ``init_app(app)``."""
 
 from flask import has_request_context, request
+from werkzeug.routing import BaseConverter
 
 from .db import Base, configure_sqlite_engine
 from .errors import ConfigurationError
 from .settings import DEFAULT_CATEGORIES, Settings
 from .threshold import Period, load_ladder
+
+#: the largest id the package's tables hold (PostgreSQL's INTEGER)
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(BaseConverter):
+    """``<id:name>`` in the package's routes: a row id. A number no table can
+    hold becomes 0, an id no row has, so the view answers its own "No such
+    ..." instead of the database driver overflowing."""
+
+    regex = r"\d+"
+    weight = 50
+    part_isolating = True
+
+    def to_python(self, value):
+        number = int(value)
+        return number if number <= MAX_ID else 0
+
+    def to_url(self, value):
+        return str(int(value))
 
 DEFAULTS = {
     "DELIBERATION_LADDER": "seoul_2017",
@@ -109,6 +130,8 @@ class Deliberation:
 
         i18n.init_app(app)
         app.cli.add_command(cli.group)
+        # before the blueprints: their routes name it
+        app.url_map.converters.setdefault("id", IdConverter)
         if app.config["DELIBERATION_REGISTER_API"]:
             from .api import blueprint as api
 

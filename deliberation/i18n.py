@@ -5,10 +5,11 @@ and catalogs stay untouched; a host without Flask-Babel gets one set up with
 Korean as the default locale.
 """
 
+from datetime import timezone
 from pathlib import Path
 
 from flask import current_app, has_app_context
-from flask_babel import Babel, Domain, format_datetime, format_decimal, get_locale
+from flask_babel import Babel, Domain, format_datetime, format_decimal, get_locale, get_timezone
 
 TRANSLATIONS = str(Path(__file__).parent / "translations")
 domain = Domain(translation_directories=TRANSLATIONS, domain="deliberation")
@@ -25,6 +26,14 @@ def ngettext(singular, plural, num, **variables):
         return domain.ngettext(singular, plural, num, **variables)
     variables.setdefault("num", num)
     return (singular if num == 1 else plural) % variables
+
+
+def local_zone():
+    """The time zone days are counted in: the site's (Flask-Babel's, by
+    default Asia/Seoul), or UTC outside an app."""
+    if has_app_context() and "babel" in current_app.extensions:
+        return get_timezone()
+    return timezone.utc
 
 
 def lazy_gettext(message, **variables):

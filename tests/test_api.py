@@ -642,3 +642,23 @@ def test_list_ignores_unknown_query_parameters_when_a_cache_buster_is_sent(anony
 
     assert answer.status == 200, answer.text
     assert answer.json["total"] == 4
+
+
+@pytest.mark.parametrize("path", [
+    "/proposals/99999999999999999999", "/proposals/2147483648/timeline",
+    "/debates/99999999999999999999", "/meetings/99999999999999999999",
+])
+def test_an_id_no_table_can_hold_answers_404_when_it_is_in_the_path(author, path):
+    assert_error(author.get(API + path), 404, "not_found")
+
+
+def test_an_id_no_table_can_hold_answers_422_when_it_is_in_the_body(app, clients):
+    admin = clients["admin"]
+    target = submit(clients["author"])
+    before = row_counts(app)
+
+    answer = admin.post(f"{API}/proposals/{target['id']}/merge",
+                        json={"target_id": 99999999999999999999})
+
+    assert_error(answer, 422, "invalid")
+    assert row_counts(app) == before

@@ -146,7 +146,7 @@ def similar_proposals():
         {"items": [{"score": score, "proposal": p} for p, score in pairs]})
 
 
-@bp.get("/proposals/<int:proposal_id>")
+@bp.get("/proposals/<id:proposal_id>")
 @document("One proposal with its progress toward the next step", response=schemas.ProposalSchema)
 @no_store
 def get_proposal(proposal_id):
@@ -155,7 +155,7 @@ def get_proposal(proposal_id):
     return dump_proposal(session, proposal)
 
 
-@bp.patch("/proposals/<int:proposal_id>")
+@bp.patch("/proposals/<id:proposal_id>")
 @document("Edit a proposal (author only, until its first agreement)",
           body=schemas.ProposalUpdateSchema, response=schemas.ProposalSchema)
 def update_proposal(proposal_id):
@@ -165,7 +165,7 @@ def update_proposal(proposal_id):
     return dump_proposal(session, proposal)
 
 
-@bp.post("/proposals/<int:proposal_id>/publish")
+@bp.post("/proposals/<id:proposal_id>/publish")
 @document("Publish a draft: collection starts", response=schemas.ProposalSchema)
 def publish_proposal(proposal_id):
     session = _session()
@@ -173,7 +173,7 @@ def publish_proposal(proposal_id):
     return dump_proposal(session, proposal)
 
 
-@bp.post("/proposals/<int:proposal_id>/withdraw")
+@bp.post("/proposals/<id:proposal_id>/withdraw")
 @document("Withdraw one's own proposal", response=schemas.ProposalSchema)
 def withdraw_proposal(proposal_id):
     session = _session()
@@ -181,7 +181,7 @@ def withdraw_proposal(proposal_id):
     return dump_proposal(session, proposal)
 
 
-@bp.post("/proposals/<int:proposal_id>/close")
+@bp.post("/proposals/<id:proposal_id>/close")
 @document("Close collection early (admin)", body=schemas.CloseSchema,
           response=schemas.ProposalSchema)
 def close_proposal(proposal_id):
@@ -191,21 +191,21 @@ def close_proposal(proposal_id):
     return dump_proposal(session, proposal)
 
 
-@bp.put("/proposals/<int:proposal_id>/agreement")
+@bp.put("/proposals/<id:proposal_id>/agreement")
 @document("Agree (공감); idempotent", response=schemas.AgreementSchema)
 def agree(proposal_id):
     result = vote_ops.agree(_session(), current_participant(), proposal_id)
     return schemas.AgreementSchema().dump(result)
 
 
-@bp.delete("/proposals/<int:proposal_id>/agreement")
+@bp.delete("/proposals/<id:proposal_id>/agreement")
 @document("Withdraw one's agreement while collection is open", response=schemas.AgreementSchema)
 def withdraw_agreement(proposal_id):
     result = vote_ops.withdraw_agreement(_session(), current_participant(), proposal_id)
     return schemas.AgreementSchema().dump(result)
 
 
-@bp.get("/proposals/<int:proposal_id>/agreement")
+@bp.get("/proposals/<id:proposal_id>/agreement")
 @document("Whether the caller agreed (never anybody else)", response=schemas.AgreementSchema)
 @no_store
 def my_agreement(proposal_id):
@@ -217,7 +217,7 @@ def my_agreement(proposal_id):
         "agreed": vote_ops.has_agreed(session, participant, proposal.id), "reached": ()})
 
 
-@bp.get("/proposals/<int:proposal_id>/timeline")
+@bp.get("/proposals/<id:proposal_id>/timeline")
 @document("A proposal's public, dated history", response=schemas.TimelineSchema)
 def proposal_timeline(proposal_id):
     session = _session()

@@ -47,7 +47,7 @@ def create_city_question():
     return schemas.DebateSchema().dump(presenters.debate_data(session, debate, participant)), 201
 
 
-@bp.get("/debates/<int:debate_id>")
+@bp.get("/debates/<id:debate_id>")
 @document("One debate: question, background, arguments, period, state, tallies and "
           "the caller's own ballot", response=schemas.DebateSchema)
 @no_store
@@ -58,7 +58,7 @@ def get_debate(debate_id):
         presenters.debate_data(session, debate, current_participant()))
 
 
-@bp.patch("/debates/<int:debate_id>")
+@bp.patch("/debates/<id:debate_id>")
 @document("Prepare a debate before it opens (officials)", body=schemas.DebateUpdateSchema,
           response=schemas.DebateSchema)
 def update_debate(debate_id):
@@ -69,7 +69,7 @@ def update_debate(debate_id):
     return schemas.DebateSchema().dump(presenters.debate_data(session, debate, participant))
 
 
-@bp.put("/debates/<int:debate_id>/ballot")
+@bp.put("/debates/<id:debate_id>/ballot")
 @document("Cast a ballot with a written opinion (201), or change one's stance or opinion "
           "while the debate is open (200)", body=schemas.BallotBodySchema,
           response=schemas.BallotCastSchema, status=200, also=(201,))
@@ -86,7 +86,7 @@ def cast_ballot(debate_id):
     return body, (201 if result.created else 200)
 
 
-@bp.get("/debates/<int:debate_id>/ballot")
+@bp.get("/debates/<id:debate_id>/ballot")
 @document("The caller's own ballot (null when none); never anybody else's",
           response=schemas.MyBallotSchema)
 @no_store
@@ -98,7 +98,7 @@ def my_ballot(debate_id):
         debate_ops.ballot_of(session, participant, debate.id))})
 
 
-@bp.get("/debates/<int:debate_id>/opinions")
+@bp.get("/debates/<id:debate_id>/opinions")
 @document("The opinions, filtered by stance, newest or most liked first; a hidden "
           "opinion keeps its place with its text withheld and the public reason",
           query=schemas.OpinionQuerySchema, response=schemas.OpinionPageSchema)
@@ -115,7 +115,7 @@ def list_opinions(debate_id):
         per_page)))
 
 
-@bp.get("/debates/<int:debate_id>/results")
+@bp.get("/debates/<id:debate_id>/results")
 @document("Counts and percentages per stance, and participants over time",
           response=schemas.ResultsSchema)
 @no_store
@@ -132,7 +132,7 @@ def _csv(data, name):
         "Cache-Control": "no-store"})
 
 
-@bp.get("/debates/<int:debate_id>/results.csv")
+@bp.get("/debates/<id:debate_id>/results.csv")
 @document("Open data: the results as CSV (UTF-8 with a BOM)", mimetype="text/csv")
 def debate_results_csv(debate_id):
     session = _session()
@@ -142,7 +142,7 @@ def debate_results_csv(debate_id):
     return _csv(presenters.csv_bytes(header, rows), f"debate-{debate.id}-results.csv")
 
 
-@bp.get("/debates/<int:debate_id>/opinions.csv")
+@bp.get("/debates/<id:debate_id>/opinions.csv")
 @document("Open data: every opinion without personal data, as CSV (UTF-8 with a BOM)",
           mimetype="text/csv")
 def debate_opinions_csv(debate_id):
@@ -152,7 +152,7 @@ def debate_opinions_csv(debate_id):
                 f"debate-{debate_id}-opinions.csv")
 
 
-@bp.get("/debates/<int:debate_id>/opinions.json")
+@bp.get("/debates/<id:debate_id>/opinions.json")
 @document("Open data: every opinion without personal data", response=schemas.OpenOpinionsSchema)
 def debate_opinions_json(debate_id):
     session = _session()
@@ -162,7 +162,7 @@ def debate_opinions_json(debate_id):
         "items": list(debate_queries.open_data_rows(session, debate.id))})
 
 
-@bp.get("/proposals/<int:proposal_id>/debate")
+@bp.get("/proposals/<id:proposal_id>/debate")
 @document("The citizen debate the agenda committee opened on a proposal",
           response=schemas.DebateSchema)
 @no_store

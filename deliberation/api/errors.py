@@ -4,6 +4,7 @@
 from flask import current_app, jsonify
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import DeliberationError
@@ -30,6 +31,14 @@ def register_json_errors(bp):
     def _csrf_error(exc):
         return json_error(400, "csrf", "Send the CSRF token in the X-CSRFToken header, "
                           "or authenticate with a bearer token.")
+
+    @bp.errorhandler(OverflowError)
+    @bp.errorhandler(DataError)
+    def _number_out_of_range(exc):
+        # a number in the body no column holds (SQLite's driver overflows,
+        # PostgreSQL refuses): the request's fault, and nothing was written
+        current_app.extensions["deliberation"].db.session.rollback()
+        return json_error(422, "invalid", "A number in the request is out of range.")
 
     @bp.errorhandler(HTTPException)
     def _http_error(exc):

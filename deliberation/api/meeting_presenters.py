@@ -2,6 +2,7 @@
 questions and survey results, as plain data for the dump schemas."""
 
 from ..meetings import operations as meeting_ops
+from ..meetings import qna
 from ..meetings import registration as registration_ops
 from ..meetings.operations import is_organiser  # noqa: F401 (the views ask it here)
 from ..meetings.states import MeetingStatus, RegistrationStatus, SurveyKind
@@ -22,7 +23,10 @@ def meeting_summary(meeting):
                 registration_open=published and meeting.registration_deadline is not None
                 and now < meeting.registration_deadline,
                 started=meeting.starts_at is not None and now >= meeting.starts_at,
-                over=meeting.ends_at is not None and now >= meeting.ends_at)
+                over=meeting.ends_at is not None and now >= meeting.ends_at,
+                qna_closed=qna.qna_closed(meeting, now),
+                survey_open=published and (meeting.starts_at is None
+                                           or now >= meeting.starts_at))
     return data
 
 
@@ -59,13 +63,21 @@ def attendee_rows(registrations):
              for value in (getattr(r, c) for c in ATTENDEE_COLUMNS)] for r in registrations]
 
 
-def question_data(question, viewer):
+def question_data(question, viewer, voted=frozenset()):
+    """``voted``: the ids of the questions the viewer upvoted (see
+    ``qna.voted_question_ids``, one query for the whole list)."""
     return {"id": question.id, "meeting_id": question.meeting_id, "body": question.body,
             "author_name": question.author_name, "upvote_count": question.upvote_count,
             "created_at": question.created_at, "pinned": question.pinned_at is not None,
             "answered": question.answered_at is not None,
             "hidden": question.hidden_at is not None,
-            "mine": viewer is not None and question.participant_id == viewer.id}
+            "mine": viewer is not None and question.participant_id == viewer.id,
+            "voted_by_me": question.id in voted}
+
+
+def questions_data(session, questions, viewer):
+    voted = qna.voted_question_ids(session, viewer, [q.id for q in questions])
+    return [question_data(q, viewer, voted) for q in questions]
 
 
 def survey_question_data(question):

@@ -159,6 +159,8 @@ class AttendeeListSchema(Schema):
 class CheckedInSchema(Schema):
     meeting_id = fields.Integer()
     attendee = fields.Nested(AttendeeSchema)
+    already_checked_in = fields.Boolean(metadata={
+        "description": "true when the code had been checked in before (the first time is kept)"})
 
 
 class LiveQuestionSchema(Schema):
@@ -172,6 +174,7 @@ class LiveQuestionSchema(Schema):
     answered = fields.Boolean()
     hidden = fields.Boolean(metadata={"description": "only organisers see hidden questions"})
     mine = fields.Boolean()
+    voted_by_me = fields.Boolean(metadata={"description": "the caller upvoted it already"})
 
 
 class LiveQuestionsSchema(Schema):

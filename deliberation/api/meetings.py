@@ -37,7 +37,7 @@ def list_meetings():
         {"items": [presenters.meeting_summary(m) for m in items]}))
 
 
-@bp.get("/meetings/<int:meeting_id>")
+@bp.get("/meetings/<id:meeting_id>")
 @document("One meeting: details, programme, seats left and the caller's own registration",
           response=schemas.MeetingSchema)
 @no_store
@@ -59,7 +59,7 @@ def create_meeting():
     return _dump_meeting(session, meeting, participant), 201
 
 
-@bp.patch("/meetings/<int:meeting_id>")
+@bp.patch("/meetings/<id:meeting_id>")
 @document("Complete or change a meeting; a programme given replaces the programme "
           "(organisers)", body=schemas.MeetingUpdateBodySchema, response=schemas.MeetingSchema)
 def edit_meeting(meeting_id):
@@ -70,7 +70,7 @@ def edit_meeting(meeting_id):
     return _dump_meeting(session, meeting, participant)
 
 
-@bp.post("/meetings/<int:meeting_id>/publish")
+@bp.post("/meetings/<id:meeting_id>/publish")
 @document("Publish a complete draft: registration opens and the proposal's supporters "
           "hear of it (organisers)", response=schemas.MeetingSchema)
 def publish_meeting(meeting_id):
@@ -80,7 +80,7 @@ def publish_meeting(meeting_id):
     return _dump_meeting(session, meeting, participant)
 
 
-@bp.post("/meetings/<int:meeting_id>/cancel")
+@bp.post("/meetings/<id:meeting_id>/cancel")
 @document("Cancel the whole meeting with a public reason; every registrant is told "
           "(organisers)", body=schemas.CancelMeetingBodySchema, response=schemas.MeetingSchema)
 def cancel_meeting(meeting_id):
@@ -91,7 +91,7 @@ def cancel_meeting(meeting_id):
     return _dump_meeting(session, meeting, participant)
 
 
-@bp.post("/meetings/<int:meeting_id>/registration")
+@bp.post("/meetings/<id:meeting_id>/registration")
 @document("Register: a seat while there are some, else the waitlist; registering again "
           "returns the registration one has", response=schemas.OwnRegistrationSchema,
           status=201)
@@ -100,7 +100,7 @@ def register(meeting_id):
     return schemas.OwnRegistrationSchema().dump(presenters.own_registration(registration)), 201
 
 
-@bp.delete("/meetings/<int:meeting_id>/registration")
+@bp.delete("/meetings/<id:meeting_id>/registration")
 @document("Cancel one's registration; the first person waiting takes a freed seat",
           response=schemas.OwnRegistrationSchema)
 def cancel_registration(meeting_id):
@@ -109,7 +109,7 @@ def cancel_registration(meeting_id):
     return schemas.OwnRegistrationSchema().dump(presenters.own_registration(registration))
 
 
-@bp.get("/meetings/<int:meeting_id>/registration")
+@bp.get("/meetings/<id:meeting_id>/registration")
 @document("The caller's own registration with its check-in code (null when none)",
           response=schemas.MyRegistrationSchema)
 @no_store
@@ -122,18 +122,19 @@ def my_registration(meeting_id):
             registration_ops.registration_of(session, participant, meeting.id))})
 
 
-@bp.post("/meetings/<int:meeting_id>/check-in")
+@bp.post("/meetings/<id:meeting_id>/check-in")
 @document("Check a confirmed registrant in at the door by their code (organisers)",
           body=schemas.CheckInBodySchema, response=schemas.CheckedInSchema)
 def check_in(meeting_id):
     data = load(schemas.CheckInBodySchema, _json_body())
-    registration = registration_ops.check_in(_session(), current_participant(), meeting_id,
-                                             data["code"])
+    registration, already = registration_ops.check_in(_session(), current_participant(),
+                                                      meeting_id, data["code"])
     return schemas.CheckedInSchema().dump({"meeting_id": meeting_id,
-                                           "attendee": presenters.attendee_data(registration)})
+                                           "attendee": presenters.attendee_data(registration),
+                                           "already_checked_in": already})
 
 
-@bp.get("/meetings/<int:meeting_id>/attendance")
+@bp.get("/meetings/<id:meeting_id>/attendance")
 @document("Seats, confirmed, waiting and present (organisers)",
           response=schemas.AttendanceSchema)
 @no_store
@@ -142,7 +143,7 @@ def attendance(meeting_id):
     return schemas.AttendanceSchema().dump({"meeting_id": meeting_id, **counts})
 
 
-@bp.get("/meetings/<int:meeting_id>/attendees")
+@bp.get("/meetings/<id:meeting_id>/attendees")
 @document("Who registered, in arrival order (organisers only)",
           response=schemas.AttendeeListSchema)
 @no_store
@@ -152,7 +153,7 @@ def attendees(meeting_id):
         "meeting_id": meeting_id, "items": [presenters.attendee_data(r) for r in items]})
 
 
-@bp.get("/meetings/<int:meeting_id>/attendees.csv")
+@bp.get("/meetings/<id:meeting_id>/attendees.csv")
 @document("The attendee list as CSV, UTF-8 with a BOM (organisers only)", mimetype="text/csv")
 def attendees_csv(meeting_id):
     items = registration_ops.attendee_list(_session(), current_participant(), meeting_id)
@@ -160,7 +161,7 @@ def attendees_csv(meeting_id):
                 f"meeting-{meeting_id}-attendees.csv")
 
 
-@bp.get("/meetings/<int:meeting_id>/questions")
+@bp.get("/meetings/<id:meeting_id>/questions")
 @document("The live questions, pinned first then most upvoted; with since=<version>, "
           "items is null while nothing changed (poll this)",
           query=schemas.LiveQuestionQuerySchema, response=schemas.LiveQuestionsSchema)
@@ -174,11 +175,11 @@ def live_questions(meeting_id):
                                         include_hidden=presenters.is_organiser(participant))
     return schemas.LiveQuestionsSchema().dump({
         "meeting_id": meeting_id, "version": version,
-        "items": None if items is None else [presenters.question_data(q, participant)
-                                             for q in items]})
+        "items": None if items is None else presenters.questions_data(session, items,
+                                                                      participant)})
 
 
-@bp.post("/meetings/<int:meeting_id>/questions")
+@bp.post("/meetings/<id:meeting_id>/questions")
 @document("Post a question or comment to the live Q&A (rate-limited: 429)",
           body=schemas.LiveQuestionBodySchema, response=schemas.LiveQuestionSchema, status=201)
 def post_question(meeting_id):
@@ -188,7 +189,7 @@ def post_question(meeting_id):
     return schemas.LiveQuestionSchema().dump(presenters.question_data(question, participant)), 201
 
 
-@bp.put("/questions/<int:question_id>/upvote")
+@bp.put("/questions/<id:question_id>/upvote")
 @document("Upvote a live question, once per person (again changes nothing)",
           response=schemas.UpvoteSchema)
 def upvote_question(question_id):
@@ -196,7 +197,7 @@ def upvote_question(question_id):
     return schemas.UpvoteSchema().dump({"question_id": question_id, "upvote_count": count})
 
 
-@bp.post("/questions/<int:question_id>/moderate")
+@bp.post("/questions/<id:question_id>/moderate")
 @document("Hide, pin or mark a live question answered (organisers)",
           body=schemas.ModerateBodySchema, response=schemas.LiveQuestionSchema)
 def moderate_question(question_id):
@@ -206,7 +207,7 @@ def moderate_question(question_id):
     return schemas.LiveQuestionSchema().dump(presenters.question_data(question, participant))
 
 
-@bp.get("/meetings/<int:meeting_id>/survey")
+@bp.get("/meetings/<id:meeting_id>/survey")
 @document("The meeting's questionnaire (empty until officials define it)",
           response=schemas.SurveySchema)
 @no_store
@@ -217,7 +218,7 @@ def get_survey(meeting_id):
         presenters.survey_question_data(q) for q in survey_ops.survey_of(session, meeting.id)]})
 
 
-@bp.put("/meetings/<int:meeting_id>/survey")
+@bp.put("/meetings/<id:meeting_id>/survey")
 @document("Define the questionnaire, replacing the one before; refused (409) once "
           "somebody has answered (organisers)", body=schemas.SurveyBodySchema,
           response=schemas.SurveySchema)
@@ -228,7 +229,7 @@ def define_survey(meeting_id):
         presenters.survey_question_data(q) for q in questions]})
 
 
-@bp.post("/meetings/<int:meeting_id>/survey/answers")
+@bp.post("/meetings/<id:meeting_id>/survey/answers")
 @document("Answer the survey, once (attendees)", body=schemas.SurveyAnswersBodySchema,
           response=schemas.SurveyAnsweredSchema, status=201)
 def answer_survey(meeting_id):
@@ -237,7 +238,7 @@ def answer_survey(meeting_id):
     return schemas.SurveyAnsweredSchema().dump({"meeting_id": meeting_id, "answers": answers}), 201
 
 
-@bp.get("/meetings/<int:meeting_id>/survey/results")
+@bp.get("/meetings/<id:meeting_id>/survey/results")
 @document("Aggregated answers per question; free text for organisers only",
           response=schemas.SurveyResultsSchema)
 @no_store
@@ -246,7 +247,7 @@ def survey_results(meeting_id):
     return schemas.SurveyResultsSchema().dump(presenters.survey_results_data(meeting_id, results))
 
 
-@bp.get("/meetings/<int:meeting_id>/survey/results.csv")
+@bp.get("/meetings/<id:meeting_id>/survey/results.csv")
 @document("The survey's results as CSV, UTF-8 with a BOM: a line per option or point "
           "of the scale, the averages, and the free text for organisers only",
           mimetype="text/csv")

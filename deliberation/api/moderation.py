@@ -21,7 +21,7 @@ def committee_queue_list():
         for proposal, reached_at in rows]})
 
 
-@bp.post("/proposals/<int:proposal_id>/committee-decision")
+@bp.post("/proposals/<id:proposal_id>/committee-decision")
 @document("Open a citizen debate or decline, with a published reason (agenda committee)",
           body=schemas.CommitteeDecisionBodySchema, response=schemas.CommitteeDecisionSchema,
           status=201)
@@ -31,7 +31,7 @@ def committee_decision(proposal_id):
     return schemas.CommitteeDecisionSchema().dump(decision), 201
 
 
-@bp.post("/proposals/<int:proposal_id>/hide")
+@bp.post("/proposals/<id:proposal_id>/hide")
 @document("Withhold a proposal's text with a public reason (admin)",
           body=schemas.HideBodySchema, response=schemas.ProposalSchema)
 def hide_proposal(proposal_id):
@@ -41,7 +41,7 @@ def hide_proposal(proposal_id):
     return schemas.ProposalSchema().dump(proposal_data(session, proposal))
 
 
-@bp.post("/proposals/<int:proposal_id>/unhide")
+@bp.post("/proposals/<id:proposal_id>/unhide")
 @document("Show a hidden proposal again (admin)", response=schemas.ProposalSchema)
 def unhide_proposal(proposal_id):
     session = _session()
@@ -49,7 +49,7 @@ def unhide_proposal(proposal_id):
     return schemas.ProposalSchema().dump(proposal_data(session, proposal))
 
 
-@bp.post("/proposals/<int:proposal_id>/merge")
+@bp.post("/proposals/<id:proposal_id>/merge")
 @document("Merge a duplicate into another proposal; its supporters' agreements move and "
           "they are told (admin)", body=schemas.MergeBodySchema, response=schemas.MergeSchema)
 def merge_proposal(proposal_id):

@@ -9,14 +9,14 @@ from .blueprint import _json_body, _session, bp, load, no_store
 from .openapi import document
 
 
-@bp.put("/proposals/<int:proposal_id>/follow")
+@bp.put("/proposals/<id:proposal_id>/follow")
 @document("Follow a proposal without agreeing; idempotent", response=schemas.FollowSchema)
 def follow(proposal_id):
     following = notification_ops.follow(_session(), current_participant(), proposal_id)
     return schemas.FollowSchema().dump({"proposal_id": proposal_id, "following": following})
 
 
-@bp.delete("/proposals/<int:proposal_id>/follow")
+@bp.delete("/proposals/<id:proposal_id>/follow")
 @document("Stop following a proposal; idempotent", response=schemas.FollowSchema)
 def unfollow(proposal_id):
     following = notification_ops.unfollow(_session(), current_participant(), proposal_id)

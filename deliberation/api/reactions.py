@@ -35,7 +35,7 @@ def _opinion_body(session, opinion_id, participant):
                                                                  participant)[0])
 
 
-@bp.get("/proposals/<int:proposal_id>/comments")
+@bp.get("/proposals/<id:proposal_id>/comments")
 @document("Opinions (comments) on a proposal, newest or most liked first; a hidden one "
           "keeps its place with its text withheld", query=schemas.CommentQuerySchema,
           response=schemas.CommentPageSchema)
@@ -51,7 +51,7 @@ def list_comments(proposal_id):
         per_page)))
 
 
-@bp.post("/proposals/<int:proposal_id>/comments")
+@bp.post("/proposals/<id:proposal_id>/comments")
 @document("Write an opinion on a proposal (it is not an agreement)",
           body=schemas.CommentBodySchema, response=schemas.CommentSchema, status=201)
 def post_comment(proposal_id):
@@ -62,7 +62,7 @@ def post_comment(proposal_id):
     return _comment_body(session, comment.id, participant), 201
 
 
-@bp.patch("/comments/<int:comment_id>")
+@bp.patch("/comments/<id:comment_id>")
 @document("Edit one's own comment", body=schemas.CommentBodySchema,
           response=schemas.CommentSchema)
 def edit_comment(comment_id):
@@ -73,7 +73,7 @@ def edit_comment(comment_id):
     return _comment_body(session, comment_id, participant)
 
 
-@bp.delete("/comments/<int:comment_id>")
+@bp.delete("/comments/<id:comment_id>")
 @document("Delete one's own comment", response=schemas.CommentDeletedSchema)
 def delete_comment(comment_id):
     comment_ops.delete_comment(_session(), current_participant(), comment_id)
@@ -152,7 +152,7 @@ def _present(subject):
 def _routes():
     for subject, (plural, noun, a_noun) in _NOUNS.items():
         shown = schemas.OpinionSchema if subject == Subject.OPINION else schemas.CommentSchema
-        base = f"/{plural}/<int:{noun}_id>"
+        base = f"/{plural}/<id:{noun}_id>"
         yield (f"{base}/like", f"like_{noun}", "PUT", _like(subject),
                document(f"Like {a_noun}, once; liking "
                         "again changes nothing", response=schemas.LikeSchema))

@@ -13,7 +13,7 @@ from .blueprint import _json_body, _session, bp, load, no_store
 from .openapi import document
 
 
-@bp.post("/proposals/<int:proposal_id>/assignment")
+@bp.post("/proposals/<id:proposal_id>/assignment")
 @document("Assign the department that answers (admin)", body=schemas.AssignBodySchema,
           response=schemas.AssignmentSchema)
 def assign_department(proposal_id):
@@ -57,18 +57,18 @@ def _for_step(handler, step):
 for _step, _who in _ANSWER_DOCS.items():
     _name = _step.replace("_", " ")
     bp.add_url_rule(
-        f"/proposals/<int:proposal_id>/answers/{_step}", f"put_{_step}", methods=["PUT"],
+        f"/proposals/<id:proposal_id>/answers/{_step}", f"put_{_step}", methods=["PUT"],
         view_func=document(f"Write or edit the {_name} ({_who})", body=schemas.AnswerBodySchema,
                            response=schemas.AnswerSchema)(_for_step(_put_answer, _step)))
     bp.add_url_rule(
-        f"/proposals/<int:proposal_id>/answers/{_step}/review", f"review_{_step}",
+        f"/proposals/<id:proposal_id>/answers/{_step}/review", f"review_{_step}",
         methods=["POST"],
         view_func=document(f"Publish or send back the {_name} held for review (admin)",
                            body=schemas.ReviewBodySchema,
                            response=schemas.AnswerSchema)(_for_step(_review_answer, _step)))
 
 
-@bp.get("/proposals/<int:proposal_id>/answers")
+@bp.get("/proposals/<id:proposal_id>/answers")
 @document("The proposal's official answers with their revision history "
           "(answers held for review only for admins and their authors)",
           response=schemas.AnswerListSchema)
@@ -82,7 +82,7 @@ def list_answers(proposal_id):
         {"items": [presenters.answer_data(session, a) for a in answers]})
 
 
-@bp.post("/proposals/<int:proposal_id>/implementation")
+@bp.post("/proposals/<id:proposal_id>/implementation")
 @document("Report the policy's progress after an answer (officials)",
           body=schemas.ImplementationBodySchema, response=schemas.ImplementationUpdateSchema,
           status=201)
@@ -93,7 +93,7 @@ def post_implementation_update(proposal_id):
     return schemas.ImplementationUpdateSchema().dump(update), 201
 
 
-@bp.get("/proposals/<int:proposal_id>/implementation")
+@bp.get("/proposals/<id:proposal_id>/implementation")
 @document("The policy's progress after the answer, oldest first",
           response=schemas.ImplementationListSchema)
 def list_implementation_updates(proposal_id):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ..errors import InvalidInput, NotFound
 from ..settings import current_settings
+from ..i18n import local_zone
 from .models import Ballot, Debate
 from .states import DebateKind, DebateState, Stance, state_of
 
@@ -102,8 +103,9 @@ def results_of(session, debate_id):
     created = session.execute(sa.select(Ballot.created_at).where(Ballot.debate_id == debate.id)
                               .order_by(Ballot.created_at)).scalars().all()
     per_day = {}
+    zone = local_zone()  # a day as the site's people live it, not UTC's
     for moment in created:
-        day = moment.date()
+        day = moment.astimezone(zone).date()
         per_day[day] = per_day.get(day, 0) + 1
     over_time, running = [], 0
     if per_day:
@@ -122,6 +124,7 @@ def open_data_rows(session, debate_id):
     get_debate(session, debate_id)
     rows = session.execute(sa.select(Ballot).where(Ballot.debate_id == debate_id)
                            .order_by(Ballot.id)).scalars()
+    zone = local_zone()
     for number, ballot in enumerate(rows, start=1):
         yield {
             "number": number,
@@ -130,5 +133,5 @@ def open_data_rows(session, debate_id):
             "hidden_reason": ballot.hidden_reason or "",
             "likes": ballot.like_count,
             # the day only: an exact time could help tell who wrote it
-            "created_on": ballot.created_at.date().isoformat(),
+            "created_on": ballot.created_at.astimezone(zone).date().isoformat(),
         }
