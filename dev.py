@@ -88,7 +88,9 @@ def ensure_axe():
 
 def demo(args):
     ensure_environment("")
-    env = dict(os.environ, FLASK_APP="demo_site")
+    # mailed links (the demo outbox) point where the demo is served
+    env = dict(os.environ, FLASK_APP="demo_site",
+               DEMO_BASE_URL=f"http://{args.host}:{args.port}")
     run(BIN / "flask", "seed", "--reset", env=env)
     say(f"the demo is at http://{args.host}:{args.port}/  (Ctrl+C stops it)")
     run(BIN / "flask", "run", "--host", args.host, "--port", args.port, env=env)

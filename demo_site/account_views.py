@@ -87,8 +87,8 @@ def set_new_password(session, token, password, *, now):
 
 
 def _outbox_message(user, reset, token, now):
-    link = (current_app.config["DEMO_BASE_URL"].rstrip("/")
-            + url_for("demo.reset_password", token=token))
+    # asked for in a request: the link goes back to the host the person used
+    link = url_for("demo.reset_password", token=token, _external=True)
     body = "\n".join([
         _("Hello %(name)s,", name=user.display_name), "",
         _("Somebody, we hope you, asked to set a new password for this account."),

@@ -3,6 +3,7 @@ the outbox table, and a background worker that runs the package's outbox
 every two seconds, so that sending never happens inside the request that
 caused it."""
 
+import os
 import threading
 
 import sqlalchemy as sa
@@ -61,8 +62,11 @@ class OutboxSender:
             return
         title = db.session.execute(sa.select(Proposal.title).where(
             Proposal.id == notification.proposal_id)).scalar() or ""
+        meeting_id = (notification.data or {}).get("meeting_id")
+        page = (f"/meetings/{meeting_id}" if meeting_id is not None
+                else f"/{notification.proposal_id}")
         link = (current_app.config["DEMO_BASE_URL"].rstrip("/")
-                + current_app.config["DELIBERATION_URL_PREFIX"] + f"/{notification.proposal_id}")
+                + current_app.config["DELIBERATION_URL_PREFIX"] + page)
         subject, body = render_message(notification, title, link)
         # a savepoint: a failure here leaves the worker's transaction usable
         with db.session.begin_nested():
@@ -105,7 +109,10 @@ class NotifyWorker:
 def init_app(app, deliberation):
     """Register the sender; start the worker with the first request (not for
     CLI commands such as seed) unless DEMO_NOTIFY_THREAD is False."""
-    app.config.setdefault("DEMO_BASE_URL", "http://localhost:5000")
+    # where the mailed links point: set by `dev.py demo` (DEMO_BASE_URL) to the
+    # address it serves on; a request-bound link uses the request's own host
+    app.config.setdefault("DEMO_BASE_URL",
+                          os.environ.get("DEMO_BASE_URL", "http://127.0.0.1:5000"))
     app.config.setdefault("DEMO_NOTIFY_THREAD", not app.testing)
     deliberation.add_sender(OutboxSender(), app=app)
     if not app.config["DEMO_NOTIFY_THREAD"]:

@@ -94,7 +94,9 @@ def login():
             login_user(user)
             flash(_("You are logged in."), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("demo.home"))
-    return render_template("demo/login.html", form=form, error=error)
+    from .seed import ACCOUNTS  # public on purpose: a demo's visitors try every role
+
+    return render_template("demo/login.html", form=form, error=error, accounts=ACCOUNTS)
 
 
 @bp.post("/logout")

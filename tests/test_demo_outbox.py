@@ -2,6 +2,7 @@
 been sent, by the worker and never inside the request that caused it."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -169,3 +170,32 @@ def test_admin_finds_the_statistics_in_the_menu_and_a_citizen_does_not(demo_app)
     citizen = login(demo_app.test_client(), "citizen@demo.example", "citizen-demo")
     assert 'href="/proposals/admin/stats"' not in citizen.get("/").get_data(as_text=True)
     assert citizen.get("/proposals/admin/stats").status_code == 403
+
+
+def test_a_meetings_mail_links_to_the_meeting_when_it_has_no_proposal(demo_app):
+    from deliberation import Participant, Role
+    from deliberation.meetings.operations import cancel_meeting, create_meeting, publish_meeting
+    from deliberation.meetings.registration import register
+    from demo_site.models import db
+
+    organiser = Participant(id="organiser", roles={Role.MAYOR_OFFICE})
+    with demo_app.app_context():
+        now = demo_app.extensions["deliberation"].settings.now()
+        starts = now + timedelta(days=10)
+        meeting = create_meeting(db.session, organiser, title="Open hall on parks",
+                                 venue="City hall", starts_at=starts.isoformat(),
+                                 ends_at=(starts + timedelta(hours=1)).isoformat(),
+                                 registration_deadline=(starts - timedelta(days=1)).isoformat())
+        publish_meeting(db.session, organiser, meeting.id)
+        register(db.session, Participant(id=user_id("citizen2@demo.example"),
+                                         roles={Role.CITIZEN}), meeting.id)
+        cancel_meeting(db.session, organiser, meeting.id, reason="The hall is flooded.")
+        meeting_id = meeting.id
+        db.session.remove()
+    already = len(outbox_rows(demo_app))
+
+    run_worker(demo_app)
+
+    [mail] = outbox_rows(demo_app)[already:]
+    assert mail.recipient_email == "citizen2@demo.example"
+    assert mail.link == f"https://demo.example/proposals/meetings/{meeting_id}"
