@@ -30,7 +30,7 @@ from deliberation.timeline import EventKind, record_event
 from .accounts import create_user
 from .models import User, db
 from .seed_case import ARCHIVE_MEETING_TITLE, CASE_TITLE  # noqa: F401  (for tests, scripts)
-from .seed_case import CASE_DEPARTMENT, programme, seed_case
+from .seed_case import CASE_DEPARTMENT, seed_case
 from .seed_rows import (
     KST, add_ballots, add_city_question, add_proposal, agreement_moment, frozen_clock, reach,
     settings, settle_notifications, spread, synthetic,
@@ -237,6 +237,20 @@ def seed_present(session, clock, now, *, official, mayor, committee, admin):
         arguments_con="놀이터 주변 주민은 소음과 냄새를 걱정합니다.", until=now)
 
 
+def wifi_programme(starts):
+    """The upcoming meeting's running order, on the 2019 meeting's pattern."""
+    at = lambda minutes: (starts + timedelta(minutes=minutes)).isoformat()  # noqa: E731
+    return [
+        {"starts_at": at(-30), "ends_at": at(0), "title": "입장과 자리 안내"},
+        {"starts_at": at(0), "ends_at": at(5), "title": "경과 보고 영상",
+         "note": "정류장 와이파이 제안과 시민토론의 경과"},
+        {"starts_at": at(5), "ends_at": at(20), "title": "서울시 답변",
+         "note": "버스 정류장 공공 와이파이 설치 계획 (시연용)"},
+        {"starts_at": at(20), "ends_at": at(60), "title": "플로우 토크와 질의응답",
+         "note": "스마트폰 실시간 댓글로 참여"},
+    ]
+
+
 def meeting_proposal(session, clock, now, *, official, committee, admin):
     """A proposal that climbed the whole ladder in the last weeks: its debate
     passed the mayor step ten days ago, the mayor's answer is still due, and
@@ -284,7 +298,7 @@ def meeting_proposal(session, clock, now, *, official, committee, admin):
                  audience="토론 참여 시민과 관심 있는 시민 100명 (선착순)",
                  starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=1)).isoformat(),
                  registration_deadline=(starts - timedelta(days=1)).replace(hour=12).isoformat(),
-                 capacity=100, online_questions=True, programme=programme(starts))
+                 capacity=100, online_questions=True, programme=wifi_programme(starts))
     publish_meeting(session, official, meeting.id)
     define_survey(session, official, meeting.id, questions=MEETING_SURVEY)
     for n, moment in enumerate(spread(MEETING_REGISTERED, [
