@@ -1,5 +1,6 @@
 """Signing up and logging in, shared by the HTML forms and the JSON API.
-Errors are message keys (see i18n.MESSAGES) so each caller words them."""
+Errors are message keys (worded by views.FIELD_ERRORS and api.py) so each
+caller words them."""
 
 import re
 
@@ -11,6 +12,10 @@ from .models import User, db
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_MIN = 8
 NAME_MAX = 50
+#: words a citizen's public name may not contain: they would pass for staff
+#: in comments and the live Q&A (compared without spaces, case-insensitively)
+RESERVED_NAMES = ("관리자", "운영자", "시장", "서울시", "담당자", "공론화추진위원회",
+                  "admin", "moderator", "official", "mayor")
 
 
 class EmailTaken(Exception):
@@ -29,6 +34,8 @@ def clean_signup(data):
         errors["password"] = "err_password"
     if not 1 <= len(name) <= NAME_MAX:
         errors["display_name"] = "err_display_name"
+    elif any(word in re.sub(r"\s+", "", name).lower() for word in RESERVED_NAMES):
+        errors["display_name"] = "err_display_name_reserved"
     return {"email": email, "password": password, "display_name": name}, errors
 
 

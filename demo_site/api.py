@@ -17,6 +17,7 @@ FIELD_MESSAGES = {
     "err_email_taken": "This email is already registered.",
     "err_password": "The password needs at least 8 characters.",
     "err_display_name": "Enter a name of 1 to 50 characters.",
+    "err_display_name_reserved": "Choose another name: this one would pass for the city's staff.",
 }
 
 

@@ -23,6 +23,8 @@ FIELD_ERRORS = {
     "err_email_taken": lazy_gettext("This email is already registered."),
     "err_password": lazy_gettext("The password needs at least 8 characters."),
     "err_display_name": lazy_gettext("Enter a name of 1 to 50 characters."),
+    "err_display_name_reserved": lazy_gettext(
+        "Choose another name: this one would pass for the city's staff."),
 }
 
 

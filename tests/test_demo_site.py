@@ -397,6 +397,14 @@ def test_signup_page_refuses_an_email_already_registered(client):
     assert "이미 가입된 이메일" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("name", ["관리자", "서울시 담당자", "Admin Kim", "시 장"])
+def test_signup_page_refuses_a_name_that_would_pass_for_staff(client, name):
+    response = page_signup(client, email="new@example.org", display_name=name,
+                           password="long-enough")
+    assert response.status_code == 422
+    assert "직원이나 운영자로 오해받을 수 있습니다" in response.get_data(as_text=True)
+
+
 def test_signup_page_refuses_a_post_without_the_csrf_token(client):
     response = client.post("/signup", data={"email": "x@example.org", "display_name": "x",
                                             "password": "long-enough"})
