@@ -89,7 +89,7 @@ def notice_list():
                            may_write=_is_admin())
 
 
-@bp.get("/notices/<int:notice_id>")
+@bp.get("/notices/<id:notice_id>")
 def notice_detail(notice_id):
     notice = _notice_or_404(notice_id)
     return render_template("demo/notice_detail.html", notice=notice,
@@ -133,7 +133,7 @@ def notice_new():
     return _save(None)
 
 
-@bp.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
+@bp.route("/notices/<id:notice_id>/edit", methods=["GET", "POST"])
 def notice_edit(notice_id):
     refused = _require_admin()
     if refused is not None:
@@ -141,7 +141,7 @@ def notice_edit(notice_id):
     return _save(_notice_or_404(notice_id))
 
 
-@bp.post("/notices/<int:notice_id>/delete")
+@bp.post("/notices/<id:notice_id>/delete")
 def notice_delete(notice_id):
     refused = _require_admin()
     if refused is not None:

@@ -330,8 +330,10 @@ def test_audit_page_lists_entries_newest_first_with_actor_roles_and_changes(app,
     shown = html.count('class="dl-audit-entry"')
     assert shown == 50
     first_row = html.split('class="dl-audit-entry"', 2)[1]
-    assert "merge" in first_row and "m7" in first_row and "admin, citizen" in first_row
-    assert "&#34;n&#34;: 51" in first_row or '"n": 51' in first_row
+    # words, not codes: the action and roles through the catalog, changes as key: value
+    assert "제안 병합" in first_row and "m7" in first_row and "관리자, 시민" in first_row
+    assert "<code>merge</code>" not in first_row and "admin, citizen" not in first_row
+    assert '<span class="dl-meta">n</span>: 51' in first_row and "&#34;" not in first_row
     later = client.get(f"{PAGES}/audit?page=2").get_data(as_text=True)
     assert later.count('class="dl-audit-entry"') == 2
 

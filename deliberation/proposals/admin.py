@@ -85,11 +85,18 @@ def merge_proposals(session, actor, source_id, target_id):
     if source_id == target_id:
         raise InvalidInput("A proposal cannot be merged into itself.",
                            fields={"target_id": ["Must differ from the duplicate."]})
-    source, target = _published(session, source_id), _published(session, target_id)
+    source = _published(session, source_id)
+    try:
+        target = _published(session, target_id)
+    except NotFound:
+        # the number typed in names nothing, not the duplicate being merged
+        raise NotFound("There is no proposal with that number.", fields={
+            "target_id": ["There is no proposal with that number."]}) from None
     if source.merged_into_id is not None:
         raise WrongState("The duplicate was already merged.")
     if target.merged_into_id is not None or target.state != ProposalState.COLLECTING:
-        raise WrongState("The target must be collecting agreements.")
+        raise WrongState("The target must be collecting agreements.", fields={
+            "target_id": ["The target must be collecting agreements."]})
     now = current_settings().now()
     with unit_of_work(session) as work:
         for proposal_id in sorted((source.id, target.id)):  # one lock order: no deadlock

@@ -90,27 +90,29 @@ def _window():
 
 
 def _charts(stats):
+    """(visible title, chart) pairs: the SVG's own title is for screen readers only."""
     days = stats.by_day()
     charts = []
     for key in CHARTED:
         values = [row.values[key] for row in days]
         peak = max(values, default=0)
-        charts.append(bar_chart(
+        title = _("%(series)s per day", series=series_label(key))
+        charts.append((title, bar_chart(
             [row.day.strftime("%m-%d") for row in days], values, chart_id=f"dl-chart-{key}",
-            title=_("%(series)s per day", series=series_label(key)),
+            title=title,
             description=_("%(total)s in all; at most %(peak)s in one day. "
                           "The table below gives every number.",
-                          total=format_decimal(sum(values)), peak=format_decimal(peak))))
+                          total=format_decimal(sum(values)), peak=format_decimal(peak)))))
     categories = stats.by_category()
     values = [row.values["agreements"] for row in categories]
-    charts.append(bar_chart(
+    title = _("%(series)s per category", series=series_label("agreements"))
+    charts.append((title, bar_chart(
         [category_label(row.category) for row in categories], values,
-        chart_id="dl-chart-categories", label_every=1,
-        title=_("%(series)s per category", series=series_label("agreements")),
+        chart_id="dl-chart-categories", label_every=1, title=title,
         description=_("%(total)s in all; at most %(peak)s in one category. "
                       "The table below gives every number.",
                       total=format_decimal(sum(values)),
-                      peak=format_decimal(max(values, default=0)))))
+                      peak=format_decimal(max(values, default=0))))))
     return charts
 
 
@@ -175,10 +177,48 @@ def stats_csv(table):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _pretty(value):
+#: every action written to the audit log; each reads as words through the
+#: built key audit_<action> (a test checks both lists against the package)
+AUDIT_ACTIONS = (
+    "answer", "assign", "cancel_meeting", "check_in", "close", "committee_decision",
+    "create_debate", "create_meeting", "dismiss_reports", "edit_debate", "edit_meeting",
+    "hide", "hide_comment", "hide_opinion", "implementation_update", "merge",
+    "publish_meeting", "review_answer", "unhide", "unhide_comment", "unhide_opinion",
+)
+
+
+def _words(key, fallback):
+    """A built key's words, or the code itself when the catalog has none
+    (a host's own role, an action newer than this list)."""
+    text = gettext(key)
+    return fallback if text == key else text
+
+
+def action_label(action):
+    return _words(f"audit_{action}", action)
+
+
+def role_labels(roles):
+    return ", ".join(_words(f"role_{role}", role) for role in (roles or "").split(",") if role)
+
+
+def _changes(value):
+    """A before/after record as (key, text) pairs, nested values as compact JSON."""
     if value is None:
-        return ""
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+        return []
+    if not isinstance(value, dict):
+        return [("", _plain(value))]
+    return [(key, _plain(value[key])) for key in sorted(value)]
+
+
+def _plain(value):
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @bp.get("/audit")
@@ -192,7 +232,8 @@ def audit_page():
     pages = max(1, -(-total // AUDIT_PER_PAGE))
     return render_template("deliberation/admin/audit.html", items=items, total=total,
                            page=args["page"], pages=pages, subject_id=args["subject_id"],
-                           pretty=_pretty)
+                           changes=_changes, action_label=action_label,
+                           role_labels=role_labels)
 
 
 def register(app):

@@ -9,6 +9,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from marshmallow import ValidationError
+from sqlalchemy.exc import DataError
 from wtforms import ValidationError as BadCSRFToken
 
 from ..api import presenters
@@ -90,10 +91,20 @@ def _login_needed(exc):
     login_manager = getattr(current_app, "login_manager", None)
     if login_manager is not None and login_manager.login_view:
         flash(_("Please log in to continue."), "info")
-        back = request.full_path if request.method == "GET" else request.referrer
+        # full_path ends in a bare "?" when there is no query
+        back = request.full_path.rstrip("?") if request.method == "GET" else request.referrer
         return redirect(url_for(login_manager.login_view, next=back or url_for(".proposal_list")))
     return render_template("deliberation/error.html", status=401,
                            message=_("Please log in to continue.")), 401
+
+
+@bp.errorhandler(OverflowError)
+@bp.errorhandler(DataError)
+def _number_out_of_range(exc):
+    # a number in a form that no column holds: the form's fault, nothing written
+    current_app.extensions["deliberation"].db.session.rollback()
+    return render_template("deliberation/error.html", status=422, message=_(
+        "A number in the form is out of range.")), 422
 
 
 @bp.errorhandler(DeliberationError)
@@ -140,7 +151,7 @@ def proposal_new():
                            proposal=None), (422 if errors else 200)
 
 
-@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:proposal_id>/edit", methods=["GET", "POST"])
 def proposal_edit(proposal_id):
     participant = require_participant(current_participant())
     session = _session()
@@ -253,7 +264,7 @@ def render_detail(proposal_id, *, errors=None, forms=None, status=200):
                            **_detail_context(session, participant, proposal)), status
 
 
-@bp.get("/<int:proposal_id>")
+@bp.get("/<id:proposal_id>")
 def proposal_detail(proposal_id):
     return render_detail(proposal_id)
 
@@ -265,17 +276,25 @@ def form_action(proposal_id, form_name, schema, call, message):
     participant = require_login()
     raw = request.form.to_dict()
     raw.pop("csrf_token", None)
+    status = 422
     try:
         call(_session(), participant, schema().load(raw))
     except ValidationError as exc:
         errors = flat_messages(exc.messages)
     except InvalidInput as exc:
         errors = flat_messages(exc.fields) or {"_": [exc.message]}
+    except DeliberationError as exc:
+        # a refusal about a value typed in (a number naming nothing) goes back
+        # to its field; any other refusal is about the page itself
+        if not exc.fields:
+            raise
+        errors = flat_messages(exc.fields)
+        status = 404 if isinstance(exc, NotFound) else 422
     else:
         flash(message, "success")
         return redirect(url_for(".proposal_detail", proposal_id=proposal_id))
     return render_detail(proposal_id, errors={form_name: errors}, forms={form_name: raw},
-                         status=422)
+                         status=status)
 
 
 def _action(proposal_id, service, message):
@@ -286,29 +305,29 @@ def _action(proposal_id, service, message):
     return redirect(url_for(".proposal_detail", proposal_id=proposal_id))
 
 
-@bp.post("/<int:proposal_id>/agree")
+@bp.post("/<id:proposal_id>/agree")
 def proposal_agree(proposal_id):
     return _action(proposal_id, vote_ops.agree, _("You agreed with this proposal."))
 
 
-@bp.post("/<int:proposal_id>/unagree")
+@bp.post("/<id:proposal_id>/unagree")
 def proposal_unagree(proposal_id):
     return _action(proposal_id, vote_ops.withdraw_agreement, _("Your agreement is withdrawn."))
 
 
-@bp.post("/<int:proposal_id>/publish")
+@bp.post("/<id:proposal_id>/publish")
 def proposal_publish(proposal_id):
     return _action(proposal_id, proposal_ops.publish_proposal, _("The proposal is published."))
 
 
-@bp.post("/<int:proposal_id>/withdraw")
+@bp.post("/<id:proposal_id>/withdraw")
 def proposal_withdraw(proposal_id):
     return _action(proposal_id, proposal_ops.withdraw_proposal, _("The proposal is withdrawn."))
 
 
 # the pages of the other concerns, registered on this same blueprint
 from . import comments, debates, meetings, moderation, notifications, responses  # noqa: E402,F401
-from . import mine  # noqa: E402,F401
+from . import formatting, mine  # noqa: E402,F401
 
 
 def register(app):

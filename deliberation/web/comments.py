@@ -34,7 +34,7 @@ def _refused_form(proposal_id, form_name, exc, raw):
                          status=422)
 
 
-@bp.post("/<int:proposal_id>/comments")
+@bp.post("/<id:proposal_id>/comments")
 def comment_post(proposal_id):
     _check_csrf()
     participant = require_login()
@@ -47,7 +47,7 @@ def comment_post(proposal_id):
     return _to_comments(proposal_id, comment.id)
 
 
-@bp.post("/comments/<int:comment_id>/edit")
+@bp.post("/comments/<id:comment_id>/edit")
 def comment_edit(comment_id):
     _check_csrf()
     participant = require_login()
@@ -61,7 +61,7 @@ def comment_edit(comment_id):
     return _to_comments(proposal_id, comment_id)
 
 
-@bp.post("/comments/<int:comment_id>/delete")
+@bp.post("/comments/<id:comment_id>/delete")
 def comment_delete(comment_id):
     _check_csrf()
     participant = require_login()
@@ -71,7 +71,7 @@ def comment_delete(comment_id):
     return _to_comments(proposal_id)
 
 
-@bp.post("/comments/<int:comment_id>/<any(like, unlike):act>")
+@bp.post("/comments/<id:comment_id>/<any(like, unlike):act>")
 def comment_like(comment_id, act):
     _check_csrf()
     participant = require_login()
@@ -81,7 +81,7 @@ def comment_like(comment_id, act):
     return _to_comments(proposal_id, comment_id)
 
 
-@bp.post("/comments/<int:comment_id>/report")
+@bp.post("/comments/<id:comment_id>/report")
 def comment_report(comment_id):
     _check_csrf()
     participant = require_login()
@@ -112,7 +112,7 @@ def moderation_queue():
     return render_queue()
 
 
-@bp.post(f"/moderation/{SUBJECT}/<int:subject_id>/<any(hide, unhide, dismiss):act>")
+@bp.post(f"/moderation/{SUBJECT}/<id:subject_id>/<any(hide, unhide, dismiss):act>")
 def moderation_act(subject, subject_id, act):
     _check_csrf()
     moderator = _moderator()

@@ -100,12 +100,12 @@ def render_debate(debate_id, *, errors=None, form=None, status=200):
         and data["state"] == DebateState.SCHEDULED), status
 
 
-@bp.get("/debates/<int:debate_id>")
+@bp.get("/debates/<id:debate_id>")
 def debate_detail(debate_id):
     return render_debate(debate_id)
 
 
-@bp.post("/debates/<int:debate_id>/ballot")
+@bp.post("/debates/<id:debate_id>/ballot")
 def debate_ballot(debate_id):
     _check_csrf()
     participant = require_login()
@@ -114,6 +114,10 @@ def debate_ballot(debate_id):
         result = debate_ops.cast_ballot(_session(), participant, debate_id, **raw)
     except InvalidInput as exc:
         errors = flat_messages(exc.fields) or {"_": [exc.message]}
+        # the service judges the opinion first: a missing stance is told at once too
+        if raw.get("stance") is None and "stance" not in errors and debate_queries.get_debate(
+                _session(), debate_id).kind == DebateKind.PRO_CON:
+            errors["stance"] = [_("Choose pro, con or other.")]
         return render_debate(debate_id, errors=errors, form=raw, status=422)
     flash(_("Your ballot is counted.") if result.created else _("Your ballot is changed."),
           "success")
@@ -126,7 +130,7 @@ def _back_to_debate(debate_id):
                             **back))
 
 
-@bp.post("/debates/<int:debate_id>/opinions/<int:opinion_id>/<any(like, unlike):act>")
+@bp.post("/debates/<id:debate_id>/opinions/<id:opinion_id>/<any(like, unlike):act>")
 def opinion_like(debate_id, opinion_id, act):
     _check_csrf()
     participant = require_login()
@@ -135,7 +139,7 @@ def opinion_like(debate_id, opinion_id, act):
     return _back_to_debate(debate_id)
 
 
-@bp.post("/debates/<int:debate_id>/opinions/<int:opinion_id>/report")
+@bp.post("/debates/<id:debate_id>/opinions/<id:opinion_id>/report")
 def opinion_report(debate_id, opinion_id):
     _check_csrf()
     participant = require_login()
@@ -201,6 +205,6 @@ def debate_new():
     return _debate_form()
 
 
-@bp.route("/debates/<int:debate_id>/edit", methods=["GET", "POST"])
+@bp.route("/debates/<id:debate_id>/edit", methods=["GET", "POST"])
 def debate_edit(debate_id):
     return _debate_form(debate_id)

@@ -7,6 +7,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from ..activity import PER_PAGE, SECTIONS, activity_of
 from ..i18n import gettext as _
 from ..meetings.states import MeetingStatus, RegistrationStatus
+from ..notifications.queries import subject_titles
 from .blueprint import _session, bp, require_login
 from .debates import stance_label
 
@@ -46,8 +47,10 @@ def my_page():
     # a section is paged through on its own; the overview shows the first page of each
     sections = (args["section"],) if args["section"] else SECTIONS
     page = args["page"] if args["section"] else 1
-    activity = activity_of(_session(), participant, sections=sections, page=page,
+    session = _session()
+    activity = activity_of(session, participant, sections=sections, page=page,
                            per_page=PER_PAGE)
     return render_template("deliberation/mine.html", activity=activity,
+                           titles=subject_titles(session, activity.items.get("notifications", [])),
                            section=args["section"], section_label=section_label,
                            registration_label=registration_label, stance_label=stance_label)

@@ -11,7 +11,7 @@ from .blueprint import _session, bp, form_action, require_login
 from .forms import CommitteeFormSchema, MergeFormSchema, ReasonFormSchema
 
 
-@bp.post("/<int:proposal_id>/close")
+@bp.post("/<id:proposal_id>/close")
 def proposal_close(proposal_id):
     return form_action(
         proposal_id, "close", ReasonFormSchema,
@@ -20,7 +20,7 @@ def proposal_close(proposal_id):
         _("Collection is closed."))
 
 
-@bp.post("/<int:proposal_id>/hide")
+@bp.post("/<id:proposal_id>/hide")
 def proposal_hide(proposal_id):
     return form_action(
         proposal_id, "hide", ReasonFormSchema,
@@ -29,7 +29,7 @@ def proposal_hide(proposal_id):
         _("The proposal is hidden."))
 
 
-@bp.post("/<int:proposal_id>/unhide")
+@bp.post("/<id:proposal_id>/unhide")
 def proposal_unhide(proposal_id):
     return form_action(
         proposal_id, "unhide", ReasonFormSchema,
@@ -37,7 +37,7 @@ def proposal_unhide(proposal_id):
         _("The proposal is shown again."))
 
 
-@bp.post("/<int:proposal_id>/merge")
+@bp.post("/<id:proposal_id>/merge")
 def proposal_merge(proposal_id):
     return form_action(
         proposal_id, "merge", MergeFormSchema,
@@ -46,7 +46,7 @@ def proposal_merge(proposal_id):
         _("The proposal is merged; its supporters are told."))
 
 
-@bp.post("/<int:proposal_id>/committee-decision")
+@bp.post("/<id:proposal_id>/committee-decision")
 def proposal_committee_decision(proposal_id):
     return form_action(
         proposal_id, "committee", CommitteeFormSchema,

@@ -5,6 +5,7 @@ from marshmallow import ValidationError
 
 from ..i18n import gettext as _
 from ..notifications import operations as notification_ops
+from ..notifications.queries import subject_titles
 from .blueprint import _check_csrf, _session, bp, require_login
 from .forms import NotificationFilterSchema
 
@@ -16,13 +17,13 @@ def _follow_action(proposal_id, service, message):
     return redirect(url_for(".proposal_detail", proposal_id=proposal_id))
 
 
-@bp.post("/<int:proposal_id>/follow")
+@bp.post("/<id:proposal_id>/follow")
 def proposal_follow(proposal_id):
     return _follow_action(proposal_id, notification_ops.follow,
                           _("You follow this proposal; you will be told of its news."))
 
 
-@bp.post("/<int:proposal_id>/unfollow")
+@bp.post("/<id:proposal_id>/unfollow")
 def proposal_unfollow(proposal_id):
     return _follow_action(proposal_id, notification_ops.unfollow,
                           _("You no longer follow this proposal."))
@@ -39,6 +40,7 @@ def notification_list():
     items = notification_ops.notifications_for(session, participant,
                                                unread_only=args["unread"], page=args["page"])
     return render_template("deliberation/notifications/list.html", items=items,
+                           titles=subject_titles(session, items),
                            unread=notification_ops.unread_count(session, participant),
                            unread_only=args["unread"], page=args["page"])
 

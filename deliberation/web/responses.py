@@ -19,7 +19,7 @@ from .forms import (
 ANSWER_STEP = "<any(department_answer, mayor_answer):step>"
 
 
-@bp.post("/<int:proposal_id>/assign")
+@bp.post("/<id:proposal_id>/assign")
 def proposal_assign(proposal_id):
     return form_action(
         proposal_id, "assign", AssignFormSchema,
@@ -28,7 +28,7 @@ def proposal_assign(proposal_id):
         _("The department is assigned."))
 
 
-@bp.post(f"/<int:proposal_id>/answers/{ANSWER_STEP}")
+@bp.post(f"/<id:proposal_id>/answers/{ANSWER_STEP}")
 def proposal_answer(proposal_id, step):
     return form_action(
         proposal_id, f"answer_{step}", AnswerFormSchema,
@@ -37,7 +37,7 @@ def proposal_answer(proposal_id, step):
         _("The answer is saved."))
 
 
-@bp.post(f"/<int:proposal_id>/answers/{ANSWER_STEP}/review")
+@bp.post(f"/<id:proposal_id>/answers/{ANSWER_STEP}/review")
 def proposal_answer_review(proposal_id, step):
     return form_action(
         proposal_id, f"review_{step}", ReviewFormSchema,
@@ -46,7 +46,7 @@ def proposal_answer_review(proposal_id, step):
         _("The review is recorded."))
 
 
-@bp.post("/<int:proposal_id>/implementation")
+@bp.post("/<id:proposal_id>/implementation")
 def proposal_implementation(proposal_id):
     return form_action(
         proposal_id, "implementation", ImplementationFormSchema,
