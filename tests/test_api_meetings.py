@@ -155,14 +155,18 @@ def test_own_registration_is_null_when_none_and_needs_a_login(who, meeting_id):
 # -- at the door --
 
 
-def test_organiser_checks_a_registrant_in_and_sees_attendance(who, meeting_id):
+def test_organiser_checks_a_registrant_in_and_sees_attendance(who, meeting_id, clock):
     code = who["kim"].post(f"{API}/meetings/{meeting_id}/registration").json["check_in_code"]
+    clock.set(STARTS - timedelta(hours=1))  # the day of the meeting
 
     checked = who["official"].post(f"{API}/meetings/{meeting_id}/check-in",
                                    json={"code": code.lower()})
 
     assert checked.status == 200 and checked.json["attendee"]["display_name"] == "Kim"
-    assert checked.json["attendee"]["checked_in_at"]
+    assert checked.json["attendee"]["checked_in_at"] and not checked.json["already_checked_in"]
+    again = who["official"].post(f"{API}/meetings/{meeting_id}/check-in", json={"code": code})
+    assert again.json["already_checked_in"] is True
+    assert again.json["attendee"]["checked_in_at"] == checked.json["attendee"]["checked_in_at"]
     counts = who["official"].get(f"{API}/meetings/{meeting_id}/attendance").json
     assert counts == {"meeting_id": meeting_id, "capacity": 2, "confirmed": 1,
                       "waitlisted": 0, "checked_in": 1}
@@ -218,6 +222,20 @@ def test_screens_see_a_new_question_and_nothing_when_unchanged(who, hall):
     unchanged = who["lee"].get(f"{API}/meetings/{hall}/questions?since={after['version']}")
     assert unchanged.json == {"meeting_id": hall, "version": after["version"], "items": None}
     assert unchanged.headers["Cache-Control"] == "no-store"
+
+
+def test_questions_say_which_the_caller_upvoted_when_some_were(who, hall):
+    ids = [who["kim"].post(f"{API}/meetings/{hall}/questions", json={"body": body}).json["id"]
+           for body in ("First question", "Second question")]
+    who["lee"].put(f"{API}/questions/{ids[1]}/upvote")
+
+    def voted(name):
+        items = who[name].get(f"{API}/meetings/{hall}/questions").json["items"]
+        return {q["id"]: q["voted_by_me"] for q in items}
+
+    assert voted("lee") == {ids[0]: False, ids[1]: True}
+    assert voted("kim") == {ids[0]: False, ids[1]: False}
+    assert set(voted("anonymous").values()) == {False}
 
 
 def test_posting_is_refused_with_429_when_too_fast(who, hall):
@@ -459,7 +477,7 @@ def test_cancelling_is_refused_and_the_meeting_stays_when_caller_or_reason_is_wr
     assert who["kim"].get(f"{API}/meetings/{meeting_id}").json["status"] == "published"
 
 
-def test_organiser_defines_the_survey_until_the_first_answer(who, meeting_id):
+def test_organiser_defines_the_survey_until_the_first_answer(who, meeting_id, clock):
     defined = who["official"].put(f"{API}/meetings/{meeting_id}/survey",
                                   json={"questions": SURVEY})
     assert defined.status == 200
@@ -468,6 +486,7 @@ def test_organiser_defines_the_survey_until_the_first_answer(who, meeting_id):
     who["kim"].post(f"{API}/meetings/{meeting_id}/registration")
     first = str(defined.json["questions"][0]["id"])
     second = str(defined.json["questions"][1]["id"])
+    clock.set(STARTS)  # answers open when the meeting begins
     who["kim"].post(f"{API}/meetings/{meeting_id}/survey/answers",
                     json={"answers": {first: "Web", second: 5}})
 

@@ -113,5 +113,17 @@ def test_question_posted_on_one_worker_appears_on_the_other_page_within_2_second
     watcher.locator("#dl-qna-list").get_by_role("button", name="추천").first.click()
     watcher.wait_for_load_state()
     assert watcher.locator("#dl-qna-list .dl-qna-votes").first.inner_text() == "1"
+    # an upvote shows: the button says 추천함 and cannot be pressed again, also after the
+    # list is redrawn from the API (the asker's second question makes it change)
+    upvoted = watcher.locator("#dl-qna-list").get_by_role("button", name=f"추천함: {question}")
+    assert upvoted.is_disabled()
+    watcher.evaluate("window.notReloaded = true")
+    asker.get_by_label("질문이나 의견").fill("보건소는 몇 시까지 여나요?")
+    asker.get_by_role("button", name="올리기").click()
+    watcher.locator("#dl-qna-list").get_by_text("보건소는 몇 시까지 여나요?").wait_for(timeout=2000)
+    assert watcher.evaluate("window.notReloaded") is True
+    assert upvoted.is_disabled()
+    assert watcher.locator("#dl-qna-list").get_by_role(
+        "button", name="추천: 보건소는 몇 시까지 여나요?").is_enabled()
 
     assert not failures, f"server errors: {failures}"

@@ -383,7 +383,8 @@ def run_the_meeting(walk, base, clock):
     assert watcher.evaluate("window.notReloaded") is True
     both_widths(watcher, "live-qna")
 
-    # -- the citizen answers the survey; the organiser sees the count --
+    # -- the meeting begins: the citizen answers the survey; the organiser sees the count --
+    clock.advance(seconds=(starts - clock()).total_seconds() + 60)
     asker.goto(base + meeting)
     asker.get_by_role("link", name="설문지").click()
     asker.get_by_role("group", name="간담회는 어떠셨나요?").get_by_label("좋았다").check()

@@ -373,3 +373,27 @@ def test_live_list_of_a_draft_is_not_found_when_the_viewer_is_no_organiser(sessi
     with pytest.raises(WrongState):  # an organiser sees the draft, but its Q&A is not open
         post_question(session, ADMIN, draft.id, body="Testing the draft")
     assert stored(session) == 0
+
+
+def test_voted_question_ids_reads_the_votes_of_a_whole_list_in_one_query(session, hall):
+    from deliberation.meetings.qna import voted_question_ids
+    questions = [ask(session, hall.id, n, body=f"Question number {i}")
+                 for i, n in enumerate((1, 5, 6, 1, 5))]
+    for question in questions[1:4:2]:
+        upvote_question(session, citizen(2), question.id)
+    ids = [q.id for q in questions]
+    statements = []
+    engine = session.get_bind()
+
+    def count(*args):
+        statements.append(1)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        voted = voted_question_ids(session, citizen(2), ids)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+    assert voted == {ids[1], ids[3]} and len(statements) == 1
+    assert voted_question_ids(session, citizen(1), ids) == set()
+    assert voted_question_ids(session, None, ids) == set()

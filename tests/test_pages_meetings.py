@@ -15,6 +15,7 @@ from deliberation.meetings.registration import register
 from deliberation.meetings.survey import answer_survey, survey_of
 from deliberation.notifications.operations import fan_out
 from deliberation.participants import Participant, Role
+from tests.conftest import START
 from tests.test_api_meetings import DEADLINE, ENDS, STARTS, _meeting
 from tests.test_pages import browser, csrf_of
 
@@ -61,6 +62,12 @@ def text(answer):
 
 
 # -- the meeting --
+
+
+def test_meeting_pages_show_times_to_the_minute_when_rendered(app, pages, meeting_id):
+    page = f"{PAGES}/meetings/{meeting_id}"
+    for shown in (text(pages["kim"].get(page)), text(pages["kim"].get(f"{PAGES}/meetings/"))):
+        assert "오후 6:00<" in shown and "오후 6:00:00" not in shown  # STARTS: 18:00 in Seoul
 
 
 def test_meeting_page_shows_programme_and_registers_then_shows_the_code(pages, meeting_id):
@@ -122,6 +129,48 @@ def test_draft_meeting_page_is_not_found_when_not_an_organiser(app, pages):
     assert pages["official"].get(f"{PAGES}/meetings/{draft}").status_code == 200
 
 
+def test_meeting_page_links_visitors_to_the_login_page_and_back(pages, meeting_id):
+    shown = text(pages["anonymous"].get(f"{PAGES}/meetings/{meeting_id}"))
+    assert 'id="dl-meeting-login"><a href="/login?next=' in shown
+    assert f'next=/proposals/meetings/{meeting_id}"' in shown
+
+
+def test_meeting_page_links_its_proposal_and_debate_when_it_has_one(app, pages):
+    from deliberation.debates.models import Debate
+    from deliberation.proposals.operations import submit_proposal
+    from tests.test_api_meetings import OFFICIAL
+
+    def meeting_on_a_proposal(session):
+        proposal = submit_proposal(session, kim(), title="Protected lanes on the river road",
+                                   body="Cyclists share the road with lorries every day.",
+                                   category="transport", publish=True)
+        meeting = create_meeting(session, OFFICIAL, proposal_id=proposal.id,
+                                 title="Citizen meeting on bike lanes")
+        return proposal.id, meeting.id
+
+    def debate_on(proposal_id):
+        def add(session):
+            debate = Debate(proposal_id=proposal_id, kind="pro_con", created_at=STARTS,
+                            question="Should the river road get protected lanes?",
+                            starts_at=STARTS, ends_at=ENDS, created_by_role="agenda_committee")
+            session.add(debate)
+            session.commit()
+            return debate.id
+        return add
+
+    proposal_id, meeting = with_session(app, meeting_on_a_proposal)
+    page = f"{PAGES}/meetings/{meeting}"
+    before = text(pages["official"].get(page))
+    debate_id = with_session(app, debate_on(proposal_id))
+    after = text(pages["official"].get(page))
+
+    assert f'href="{PAGES}/{proposal_id}"' in before
+    assert "Should the river road get protected lanes?" not in before
+    assert f'href="{PAGES}/debates/{debate_id}"' in after
+    assert 'id="dl-meeting-proposal"' not in text(pages["official"].get(
+        f"{PAGES}/meetings/{_meeting(app)}"))
+
+
 # -- live Q&A --
 
 
@@ -168,6 +217,44 @@ def test_organiser_hides_a_question_from_the_page(app, pages, hall):
     assert "Rude words" not in text(pages["lee"].get(page))
 
 
+def test_qna_page_shows_upvoted_instead_of_a_second_upvote_when_already_upvoted(
+        app, pages, hall):
+    question = with_session(app, lambda s: post_question(s, kim(), hall, body="Why here?").id)
+    page = f"{PAGES}/meetings/{hall}/qna"
+    upvote = f"{page}/{question}/upvote"
+
+    before = text(pages["kim"].get(page))
+    post(pages["kim"], upvote, token_from=page)
+    after = text(pages["kim"].get(page))
+
+    assert f'action="{upvote}"' in before and "추천함" not in before
+    assert f'action="{upvote}"' not in after
+    assert ('<button type="button" class="dl-qna-upvote" disabled aria-label="추천함: Why here?">'
+            '추천함<') in after
+
+
+def test_qna_buttons_name_their_question_when_many_look_alike(app, pages, hall):
+    long = "Why does the river road need protected lanes when the park road has none at all?"
+    with_session(app, lambda s: post_question(s, kim(), hall, body=long))
+    shown = text(pages["official"].get(f"{PAGES}/meetings/{hall}/qna"))
+    for label in ("추천", "가리기", "고정", "답변됨으로 표시"):
+        assert f'aria-label="{label}: {long[:39]}…">{label}</button>' in shown
+
+
+def test_qna_page_hides_the_form_and_says_so_when_the_qna_has_closed(app, pages, hall, clock):
+    with_session(app, lambda s: post_question(s, kim(), hall, body="Before it closed"))
+    clock.set(ENDS + timedelta(days=1))
+    shown = text(pages["kim"].get(f"{PAGES}/meetings/{hall}/qna"))
+    assert 'id="dl-qna-form"' not in shown and '/upvote">' not in shown
+    assert 'id="dl-qna-closed"' in shown and "이 간담회의 질의응답이 끝났습니다." in shown
+    assert "Before it closed" in shown
+
+
+def test_qna_page_links_visitors_to_the_login_page(pages, hall):
+    shown = text(pages["anonymous"].get(f"{PAGES}/meetings/{hall}/qna"))
+    assert 'id="dl-qna-login"><a href="/login?next=' in shown
+
+
 def test_big_screen_shows_top_questions_in_large_type_and_polls(app, pages, hall):
     with_session(app, lambda s: post_question(s, kim(), hall, body="On the big screen"))
     shown = text(pages["anonymous"].get(f"{PAGES}/meetings/{hall}/screen"))
@@ -178,9 +265,46 @@ def test_big_screen_shows_top_questions_in_large_type_and_polls(app, pages, hall
 # -- at the door --
 
 
-def test_organiser_checks_in_by_code_on_the_phone_page(app, pages, meeting_id):
+def test_meeting_page_shows_the_check_in_time_instead_of_cancel_when_checked_in(
+        app, pages, meeting_id, clock):
+    from deliberation.meetings.registration import check_in
+    from tests.test_api_meetings import OFFICIAL
+    code = with_session(app, lambda s: register(s, kim(), meeting_id).check_in_code)
+    clock.set(STARTS - timedelta(hours=1))
+    with_session(app, lambda s: check_in(s, OFFICIAL, meeting_id, code))
+
+    shown = text(pages["kim"].get(f"{PAGES}/meetings/{meeting_id}"))
+
+    assert 'id="dl-checked-in"' in shown and "입장 확인됨" in shown
+    assert f"/meetings/{meeting_id}/cancel\"" not in shown and "신청 취소" not in shown
+
+
+def test_check_in_page_says_already_checked_in_when_the_code_is_shown_again(
+        app, pages, meeting_id, clock):
     code = with_session(app, lambda s: register(s, kim(), meeting_id).check_in_code)
     page = f"{PAGES}/meetings/{meeting_id}/check-in"
+    clock.set(STARTS - timedelta(hours=1))
+
+    first = text(post(pages["official"], page, {"code": code}, token_from=page))
+    again = text(post(pages["official"], page, {"code": code}, token_from=page))
+
+    assert 'id="dl-checked"' in first and 'id="dl-already-checked"' not in first
+    assert 'id="dl-already-checked"' in again and "이미 입장 확인됨" in again
+    assert 'id="dl-checked"' not in again
+
+
+def test_check_in_page_refuses_with_its_message_when_not_the_day_of_the_meeting(
+        app, pages, meeting_id):
+    code = with_session(app, lambda s: register(s, kim(), meeting_id).check_in_code)
+    page = f"{PAGES}/meetings/{meeting_id}/check-in"
+    early = post(pages["official"], page, {"code": code}, token_from=page)
+    assert early.status_code == 409 and "입장 확인은 간담회 당일에 시작합니다." in text(early)
+
+
+def test_organiser_checks_in_by_code_on_the_phone_page(app, pages, meeting_id, clock):
+    code = with_session(app, lambda s: register(s, kim(), meeting_id).check_in_code)
+    page = f"{PAGES}/meetings/{meeting_id}/check-in"
+    clock.set(STARTS - timedelta(hours=1))  # the day of the meeting
 
     answer = post(pages["official"], page, {"code": code.lower()}, token_from=page)
 
@@ -228,8 +352,62 @@ def test_survey_answers_are_refused_with_messages_when_missing(pages, surveyed):
     assert answer.status_code == 422 and 'aria-invalid="true"' in text(answer)
 
 
-def test_survey_results_page_is_refused_when_not_an_organiser(pages, surveyed):
-    assert pages["kim"].get(f"{PAGES}/meetings/{surveyed}/survey/results").status_code == 403
+def test_survey_results_page_is_public_with_free_text_for_organisers_only(app, pages, surveyed):
+    ids = [q.id for q in with_session(app, lambda s: survey_of(s, surveyed))]
+    with_session(app, lambda s: answer_survey(s, kim(), surveyed, answers={
+        ids[0]: "Web", ids[1]: 4, ids[2]: "Secret words"}))
+    results = f"{PAGES}/meetings/{surveyed}/survey/results"
+
+    for who in ("anonymous", "lee", "kim"):
+        shown = pages[who].get(results)
+        assert shown.status_code == 200 and 'id="dl-responses">1<' in text(shown)
+        assert "Secret words" not in text(shown)
+    assert "Secret words" in text(pages["official"].get(results))
+    assert 'id="dl-survey-results-link"' in text(pages["lee"].get(f"{PAGES}/meetings/{surveyed}"))
+
+
+def test_meeting_page_links_the_survey_results_only_when_someone_answered(pages, surveyed):
+    assert "survey/results" not in text(pages["lee"].get(f"{PAGES}/meetings/{surveyed}"))
+
+
+def test_survey_page_offers_the_form_only_to_confirmed_registrants(app, pages, surveyed, clock):
+    page = f"{PAGES}/meetings/{surveyed}/survey"
+    clock.set(START)  # registration is still open
+    with_session(app, lambda s: [register(s, Participant(id=f"m{n}", roles={Role.CITIZEN},
+                                                         display_name=f"P{n}"), surveyed)
+                                 for n in (7, 8)])  # the two seats are gone
+    with_session(app, lambda s: register(s, Participant(id=f"m{LEE}", roles={Role.CITIZEN},
+                                                        display_name="Lee"), surveyed))
+    clock.set(ENDS)
+    anonymous = text(pages["anonymous"].get(page))
+    waiting = text(pages["lee"].get(page))
+
+    assert "Send my answers" not in anonymous and "답변 보내기" not in anonymous
+    assert 'id="dl-survey-who"' in anonymous and "/login?next=" in anonymous
+    assert 'id="dl-survey-who"' in waiting and "<textarea" not in waiting
+    assert "<textarea" in text(pages["kim"].get(page))
+
+
+def test_survey_page_thanks_instead_of_a_blank_form_when_already_answered(app, pages, surveyed):
+    ids = [q.id for q in with_session(app, lambda s: survey_of(s, surveyed))]
+    with_session(app, lambda s: answer_survey(s, kim(), surveyed,
+                                              answers={ids[0]: "Web", ids[1]: 4}))
+    shown = text(pages["kim"].get(f"{PAGES}/meetings/{surveyed}/survey"))
+    assert "설문에 이미 답하셨습니다. 고맙습니다." in shown and "<textarea" not in shown
+
+
+def test_survey_is_refused_and_the_page_says_so_when_the_meeting_has_not_begun(
+        app, pages, surveyed, clock):
+    clock.set(STARTS - timedelta(minutes=1))
+    page = f"{PAGES}/meetings/{surveyed}/survey"
+    shown = text(pages["kim"].get(page))
+    ids = [q.id for q in with_session(app, lambda s: survey_of(s, surveyed))]
+
+    answer = post(pages["kim"], page, {f"q{ids[0]}": "Web", f"q{ids[1]}": "5"},
+                  token_from=f"{PAGES}/meetings/{surveyed}")
+
+    assert "설문은 간담회가 시작되면 열립니다." in shown and "<textarea" not in shown
+    assert answer.status_code == 409 and "설문은 간담회가 시작되면 열립니다." in text(answer)
 
 
 def test_meeting_list_links_published_meetings_and_hides_drafts(app, pages, meeting_id):
@@ -378,8 +556,9 @@ def test_organiser_cancels_the_meeting_with_a_reason_and_everyone_sees_it(app, p
     shown = text(pages["lee"].get(page))
     assert 'id="dl-meeting-cancelled"' in shown and "The hall is flooded." in shown
     assert f"{page}/register" not in shown
-    assert post(pages["lee"], f"{page}/register", token_from=f"{page}/qna").status_code == 409
-    assert [reason for _, _, reason, _ in stored_meetings(app)] == ["The hall is flooded."]
+    other = f"{PAGES}/meetings/{_meeting(app)}"  # a page with a form, for the token
+    assert post(pages["lee"], f"{page}/register", token_from=other).status_code == 409
+    assert [reason for _, _, reason, _ in stored_meetings(app)][0] == "The hall is flooded."
 
 
 def test_cancel_page_is_refused_when_not_an_organiser_or_without_the_token(app, pages,
@@ -391,7 +570,7 @@ def test_cancel_page_is_refused_when_not_an_organiser_or_without_the_token(app, 
 
 
 def test_organiser_defines_the_survey_with_rows_and_is_told_when_answers_lock_it(
-        app, pages, meeting_id):
+        app, pages, meeting_id, clock):
     form = f"{PAGES}/meetings/{meeting_id}/survey/edit"
     shown = text(pages["official"].get(form))
     assert 'name="q-2-prompt"' in shown and 'name="q-3-prompt"' not in shown
@@ -412,6 +591,7 @@ def test_organiser_defines_the_survey_with_rows_and_is_told_when_answers_lock_it
 
     with_session(app, lambda s: register(s, kim(), meeting_id))
     ids = with_session(app, lambda s: [q.id for q in survey_of(s, meeting_id)])
+    clock.set(STARTS)  # answers open when the meeting begins
     with_session(app, lambda s: answer_survey(s, kim(), meeting_id,
                                               answers={ids[0]: "Web", ids[1]: 3}))
     locked = post(pages["official"], form, {

@@ -14,8 +14,8 @@ from deliberation import (
 )
 from deliberation.meetings.operations import create_meeting, edit_meeting, publish_meeting
 from deliberation.meetings.registration import (
-    attendance, attendee_list, cancel_registration, check_in, fill_free_seats, register,
-    registration_of,
+    CHECK_IN_OPENS_BEFORE_START, attendance, attendee_list, cancel_registration, check_in,
+    fill_free_seats, register, registration_of,
 )
 from deliberation.notifications.models import Notification, NotificationEvent
 from deliberation.notifications.operations import process_outbox
@@ -326,6 +326,12 @@ def test_shrunk_capacity_sends_newcomers_to_the_waitlist_when_seats_ran_out(sess
 # -- check-in at the door ----------------------------------------------------------------
 
 
+@pytest.fixture
+def doors_open(clock):
+    """The day of the meeting, an hour before it starts."""
+    clock.set(STARTS - timedelta(hours=1))
+
+
 @pytest.mark.parametrize("typed", [
     lambda code: code,
     lambda code: code.lower(),
@@ -333,20 +339,43 @@ def test_shrunk_capacity_sends_newcomers_to_the_waitlist_when_seats_ran_out(sess
     lambda code: f"{code[:4].lower()} {code[4:]}",
 ], ids=["as given", "lowercase", "dash and spaces", "space and mixed case"])
 def test_check_in_marks_the_person_present_when_the_code_is_typed_loosely(
-        session, full, clock, typed):
+        session, full, clock, doors_open, typed):
     code = registration_of(session, citizen(2), full.id).check_in_code
-    checked = check_in(session, OFFICIAL, full.id, typed(code))
-    assert (checked.participant_id, checked.checked_in_at) == ("c2", clock.now)
+    checked, already = check_in(session, OFFICIAL, full.id, typed(code))
+    assert (checked.participant_id, checked.checked_in_at, already) == ("c2", clock.now, False)
 
 
-def test_checking_in_twice_keeps_the_first_time_when_the_code_is_shown_again(
-        session, full, clock):
+def test_checking_in_twice_keeps_the_first_time_and_says_so_when_the_code_is_shown_again(
+        session, full, clock, doors_open):
     code = registration_of(session, citizen(1), full.id).check_in_code
-    first = check_in(session, OFFICIAL, full.id, code).checked_in_at
+    first = check_in(session, OFFICIAL, full.id, code)
     clock.advance(minutes=3)
     again = check_in(session, MAYOR_OFFICE, full.id, code)
-    assert again.checked_in_at == first
+    assert (first.already_checked_in, again.already_checked_in) == (False, True)
+    assert again.registration.checked_in_at == first.registration.checked_in_at
     assert attendance(session, OFFICIAL, full.id)["checked_in"] == 1
+
+
+@pytest.mark.parametrize("when, message", [
+    (STARTS - timedelta(days=7), "Check-in opens on the day of the meeting."),
+    (STARTS - CHECK_IN_OPENS_BEFORE_START - timedelta(seconds=1),
+     "Check-in opens on the day of the meeting."),
+    (ENDS + timedelta(days=1), "Check-in has closed: the meeting is over."),
+], ids=["a week before", "just before the door opens", "a day after the end"])
+def test_check_in_is_refused_when_it_is_not_the_day_of_the_meeting(
+        session, full, clock, when, message):
+    code = registration_of(session, citizen(1), full.id).check_in_code
+    clock.set(when)
+    with pytest.raises(WrongState) as caught:
+        check_in(session, OFFICIAL, full.id, code)
+    assert caught.value.message == message
+    assert registration_of(session, citizen(1), full.id).checked_in_at is None
+
+
+def test_check_in_is_accepted_when_the_door_just_opened(session, full, clock):
+    code = registration_of(session, citizen(1), full.id).check_in_code
+    clock.set(STARTS - CHECK_IN_OPENS_BEFORE_START)
+    assert check_in(session, OFFICIAL, full.id, code).registration.checked_in_at == clock.now
 
 
 @pytest.mark.parametrize("code", ["", "   ", "NOSUCHCD", "ABCD-EFGH-J"])
@@ -388,7 +417,8 @@ def test_check_in_is_refused_when_the_person_at_the_door_is_not_an_organiser(
 # -- attendance and the attendee list ---------------------------------------------------
 
 
-def test_attendance_counts_seats_waiting_and_present_when_people_checked_in(session, full):
+def test_attendance_counts_seats_waiting_and_present_when_people_checked_in(
+        session, full, doors_open):
     for n in (1, 3):
         code = registration_of(session, citizen(n), full.id).check_in_code
         check_in(session, OFFICIAL, full.id, code)

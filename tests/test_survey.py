@@ -65,8 +65,11 @@ def meeting(session):
 
 
 @pytest.fixture
-def survey(session, meeting):
-    return define_survey(session, OFFICIAL, meeting.id, questions=QUESTIONS)
+def survey(session, meeting, clock):
+    """Defined ahead; the clock then at the meeting's start, when answers open."""
+    defined = define_survey(session, OFFICIAL, meeting.id, questions=QUESTIONS)
+    clock.set(STARTS)
+    return defined
 
 
 # -- defining --------------------------------------------------------------------------------
@@ -354,3 +357,18 @@ def test_stored_question_rows_match_the_definition_when_defined(session, meeting
     session.expire_all()
     assert session.scalar(sa.select(sa.func.count()).select_from(SurveyQuestion).where(
         SurveyQuestion.meeting_id == meeting.id)) == len(QUESTIONS)
+
+
+def test_answering_is_refused_when_the_meeting_has_not_begun(session, meeting, survey, clock):
+    clock.set(STARTS - timedelta(seconds=1))
+    with pytest.raises(WrongState) as caught:
+        answer_survey(session, citizen(1), meeting.id, answers=answers(survey))
+    assert caught.value.message == "The survey opens when the meeting begins."
+    assert responses(session) == 0
+
+
+def test_has_answered_tells_who_answered_when_one_of_two_did(session, meeting, survey):
+    from deliberation.meetings.survey import has_answered
+    answer_survey(session, citizen(1), meeting.id, answers=answers(survey))
+    assert [has_answered(session, who, meeting.id) for who in (citizen(1), citizen(2), None)] == [
+        True, False, False]

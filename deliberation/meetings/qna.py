@@ -34,12 +34,27 @@ def _bump(session, meeting_id):
                     .values(qna_version=meetings.c.qna_version + 1))
 
 
+def qna_closed(meeting, now=None):
+    """True once the Q&A takes no more posts: a day after the meeting's end."""
+    now = now or current_settings().now()
+    return meeting.ends_at is not None and now >= meeting.ends_at + OPEN_AFTER_END
+
+
+def voted_question_ids(session, participant, question_ids):
+    """Which of these questions the participant upvoted: one query for a list."""
+    if participant is None or not question_ids:
+        return set()
+    return set(session.scalars(sa.select(LiveQuestionVote.question_id).where(
+        LiveQuestionVote.participant_id == participant.id,
+        LiveQuestionVote.question_id.in_(list(question_ids)))).all())
+
+
 def _open_meeting(session, meeting_id, now, participant=None):
     # a draft is no meeting to anybody but its organisers (404, not 409)
     meeting = get_meeting(session, meeting_id, viewer=participant)
     if meeting.status != MeetingStatus.PUBLISHED:
         raise WrongState("The Q&A of this meeting is not open.")
-    if meeting.ends_at is not None and now >= meeting.ends_at + OPEN_AFTER_END:
+    if qna_closed(meeting, now):
         raise WrongState("The Q&A of this meeting has closed.")
     return meeting
 

@@ -7,6 +7,8 @@ decided by one transaction at a time: 300 people registering at once for
 lock was granted."""
 
 import secrets
+from datetime import timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -23,6 +25,11 @@ from .states import ORGANISERS, MeetingStatus, RegistrationStatus
 
 meetings = Meeting.__table__
 registrations = Registration.__table__
+
+#: the door opens on the day of the meeting: this long before it starts
+CHECK_IN_OPENS_BEFORE_START = timedelta(hours=6)
+#: late arrivals and corrections: check-in stays possible this long after the end
+CHECK_IN_CLOSES_AFTER_END = timedelta(days=1)
 
 #: no 0/O or 1/I/L: codes are read aloud and typed at the door
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -145,11 +152,20 @@ def _promote(session, meeting, now, *, seats):
     return [row.participant_id for row in waiting]
 
 
+class CheckIn(NamedTuple):
+    """A check-in's outcome: the registration, and whether the person had been
+    checked in before (the code shown twice), so the door can say so."""
+    registration: Registration
+    already_checked_in: bool
+
+
 def check_in(session, organiser, meeting_id, code):
-    """At the door: a confirmed registrant's code marks them present. Checking
-    in twice is harmless."""
+    """At the door: a confirmed registrant's code marks them present, from the
+    day of the meeting until a day after it. Checking in twice is harmless and
+    keeps the first time; the result says it happened before."""
     require_organiser(organiser)
-    if get_meeting(session, meeting_id, viewer=organiser).status == MeetingStatus.CANCELLED:
+    meeting = get_meeting(session, meeting_id, viewer=organiser)
+    if meeting.status == MeetingStatus.CANCELLED:
         raise WrongState("The meeting was cancelled.")
     code = (code or "").strip().upper().replace("-", "").replace(" ", "")
     registration = session.execute(sa.select(Registration).where(
@@ -160,15 +176,23 @@ def check_in(session, organiser, meeting_id, code):
         raise WrongState("This person is on the waitlist, without a seat."
                          if registration.status == RegistrationStatus.WAITLISTED
                          else "This registration was cancelled.")
-    if registration.checked_in_at is None:
+    now = current_settings().now()
+    if meeting.starts_at is not None and now < meeting.starts_at - CHECK_IN_OPENS_BEFORE_START:
+        raise WrongState("Check-in opens on the day of the meeting.")
+    if meeting.ends_at is not None and now >= meeting.ends_at + CHECK_IN_CLOSES_AFTER_END:
+        raise WrongState("Check-in has closed: the meeting is over.")
+    already = registration.checked_in_at is not None
+    if not already:
         with unit_of_work(session):
-            session.execute(sa.update(registrations).where(
+            # two doors typing the same code at once: only one UPDATE sets the time
+            already = not session.execute(sa.update(registrations).where(
                 registrations.c.id == registration.id,
                 registrations.c.checked_in_at.is_(None)).values(
-                checked_in_at=current_settings().now()))
-            record_audit(session, organiser, "check_in", "meeting", meeting_id,
-                         after={"registration": registration.id})
-    return session.get(Registration, registration.id, populate_existing=True)
+                checked_in_at=now)).rowcount
+            if not already:
+                record_audit(session, organiser, "check_in", "meeting", meeting_id,
+                             after={"registration": registration.id})
+    return CheckIn(session.get(Registration, registration.id, populate_existing=True), already)
 
 
 def attendance(session, organiser, meeting_id):

@@ -21,6 +21,25 @@ def survey_of(session, meeting_id):
         SurveyQuestion.meeting_id == meeting_id).order_by(SurveyQuestion.position)).all()
 
 
+def survey_open(meeting, now=None):
+    """Answers are taken from the meeting's start: the questions are about it."""
+    now = now or current_settings().now()
+    return meeting.starts_at is None or now >= meeting.starts_at
+
+
+def has_answered(session, participant, meeting_id):
+    if participant is None:
+        return False
+    return session.execute(sa.select(SurveyResponse.id).where(
+        SurveyResponse.meeting_id == meeting_id,
+        SurveyResponse.participant_id == participant.id)).first() is not None
+
+
+def response_count(session, meeting_id):
+    return session.execute(sa.select(sa.func.count()).select_from(SurveyResponse).where(
+        SurveyResponse.meeting_id == meeting_id)).scalar_one()
+
+
 def define_survey(session, organiser, meeting_id, *, questions):
     """Set the questionnaire; it can change until the first answer arrives."""
     require_organiser(organiser)
@@ -69,6 +88,20 @@ def _check_answer(question, value):
     return value.strip(), None
 
 
+def _signature(questions):
+    return [(q.id, q.kind, q.prompt, list(q.options or []), q.required) for q in questions]
+
+
+def _signature_now(session, meeting_id):
+    """The questions as the database holds them now, by content too: a
+    redefined question may get the id a deleted one had (SQLite reuses them)."""
+    table = SurveyQuestion.__table__
+    return [(row.id, row.kind, row.prompt, list(row.options or []), row.required)
+            for row in session.execute(sa.select(
+                table.c.id, table.c.kind, table.c.prompt, table.c.options, table.c.required)
+                .where(table.c.meeting_id == meeting_id).order_by(table.c.position))]
+
+
 def answer_survey(session, participant, meeting_id, *, answers):
     """Answer once. ``answers`` maps question ids (as strings or ints) to a
     value: an option, a list of options, 1-5, or text."""
@@ -76,6 +109,9 @@ def answer_survey(session, participant, meeting_id, *, answers):
     meeting = get_meeting(session, meeting_id)
     if meeting.status != MeetingStatus.PUBLISHED:
         raise PermissionDenied("The survey is not open.")
+    if not survey_open(meeting):
+        # its questions are about the meeting itself
+        raise WrongState("The survey opens when the meeting begins.")
     confirmed = session.execute(sa.select(Registration.id).where(
         Registration.meeting_id == meeting_id, Registration.participant_id == participant.id,
         Registration.status == RegistrationStatus.CONFIRMED)).first()
@@ -106,7 +142,7 @@ def answer_survey(session, participant, meeting_id, *, answers):
         raise InvalidInput("The answers are not valid.", fields=errors)
     with unit_of_work(session):
         locked_meeting(session, meeting_id)
-        if {str(q.id) for q in survey_of(session, meeting_id)} != known:
+        if _signature_now(session, meeting_id) != _signature(questions):
             # the organisers redefined the questions while these answers were made
             raise Conflict("The survey changed meanwhile; reload it and answer again.")
         inserted = session.execute(insert_ignoring_duplicates(

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from ..api import meeting_presenters as presenters
+from ..debates.queries import debate_of_proposal
 from ..errors import Conflict, DeliberationError, InvalidInput, NotFound
 from ..extension import current_participant
 from ..i18n import gettext as _
@@ -14,7 +15,8 @@ from ..meetings import qna
 from ..meetings import registration as registration_ops
 from ..meetings import survey as survey_ops
 from ..meetings.operations import require_organiser
-from ..meetings.states import MeetingStatus, SurveyKind
+from ..meetings.states import MeetingStatus, RegistrationStatus, SurveyKind
+from ..proposals.models import Proposal
 from ..stats import bar_chart
 from . import meeting_forms
 from .blueprint import _check_csrf, _session, bp, flat_messages, require_login
@@ -26,6 +28,18 @@ def _meeting(meeting_id):
     participant = current_participant()
     meeting = meeting_ops.get_meeting(session, meeting_id, viewer=participant)
     return session, participant, meeting
+
+
+def _proposal_links(session, meeting):
+    """(proposal, debate) the meeting belongs to, as {id, title}; None when none."""
+    if meeting.proposal_id is None:
+        return None, None
+    proposal = session.get(Proposal, meeting.proposal_id)
+    if proposal is None:
+        return None, None
+    debate = debate_of_proposal(session, proposal.id)
+    return ({"id": proposal.id, "title": proposal.title},
+            {"id": debate.id, "question": debate.question} if debate is not None else None)
 
 
 @bp.get("/meetings/")
@@ -40,12 +54,15 @@ def meeting_list():
                            organiser=presenters.is_organiser(participant))
 
 
-@bp.get("/meetings/<int:meeting_id>")
+@bp.get("/meetings/<id:meeting_id>")
 def meeting_detail(meeting_id):
     session, participant, meeting = _meeting(meeting_id)
+    proposal, debate = _proposal_links(session, meeting)
     return render_template("deliberation/meetings/detail.html",
                            meeting=presenters.meeting_data(session, meeting, participant),
-                           organiser=presenters.is_organiser(participant))
+                           organiser=presenters.is_organiser(participant),
+                           proposal=proposal, debate=debate,
+                           survey_responses=survey_ops.response_count(session, meeting.id))
 
 
 # -- the organisers' forms --
@@ -117,12 +134,12 @@ def meeting_new():
     return _meeting_form()
 
 
-@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@bp.route("/meetings/<id:meeting_id>/edit", methods=["GET", "POST"])
 def meeting_edit(meeting_id):
     return _meeting_form(meeting_id)
 
 
-@bp.post("/meetings/<int:meeting_id>/publish")
+@bp.post("/meetings/<id:meeting_id>/publish")
 def meeting_publish(meeting_id):
     _check_csrf()
     participant = require_login()
@@ -142,7 +159,7 @@ def meeting_publish(meeting_id):
     return redirect(url_for(".meeting_detail", meeting_id=meeting_id))
 
 
-@bp.route("/meetings/<int:meeting_id>/cancel-meeting", methods=["GET", "POST"])
+@bp.route("/meetings/<id:meeting_id>/cancel-meeting", methods=["GET", "POST"])
 def meeting_call_off(meeting_id):
     """A page of its own: the reason, what will happen, and a confirmation."""
     participant = require_organiser(require_login())
@@ -166,7 +183,7 @@ def meeting_call_off(meeting_id):
                            errors=errors), status
 
 
-@bp.post("/meetings/<int:meeting_id>/register")
+@bp.post("/meetings/<id:meeting_id>/register")
 def meeting_register(meeting_id):
     _check_csrf()
     registration = registration_ops.register(_session(), require_login(), meeting_id)
@@ -175,7 +192,7 @@ def meeting_register(meeting_id):
     return redirect(url_for(".meeting_detail", meeting_id=meeting_id))
 
 
-@bp.post("/meetings/<int:meeting_id>/cancel")
+@bp.post("/meetings/<id:meeting_id>/cancel")
 def meeting_cancel(meeting_id):
     _check_csrf()
     registration_ops.cancel_registration(_session(), require_login(), meeting_id)
@@ -192,17 +209,17 @@ def render_qna(meeting_id, *, errors=None, form=None, status=200):
                                         include_hidden=presenters.is_organiser(participant))
     return render_template(
         "deliberation/meetings/qna.html", meeting=presenters.meeting_summary(meeting),
-        version=version, questions=[presenters.question_data(q, participant) for q in items],
+        version=version, questions=presenters.questions_data(session, items, participant),
         organiser=presenters.is_organiser(participant), errors=errors or {},
         form=form or {}), status
 
 
-@bp.get("/meetings/<int:meeting_id>/qna")
+@bp.get("/meetings/<id:meeting_id>/qna")
 def meeting_qna(meeting_id):
     return render_qna(meeting_id)
 
 
-@bp.post("/meetings/<int:meeting_id>/qna")
+@bp.post("/meetings/<id:meeting_id>/qna")
 def meeting_qna_post(meeting_id):
     _check_csrf()
     participant = require_login()
@@ -216,14 +233,14 @@ def meeting_qna_post(meeting_id):
     return redirect(url_for(".meeting_qna", meeting_id=meeting_id))
 
 
-@bp.post("/meetings/<int:meeting_id>/qna/<int:question_id>/upvote")
+@bp.post("/meetings/<id:meeting_id>/qna/<id:question_id>/upvote")
 def meeting_qna_upvote(meeting_id, question_id):
     _check_csrf()
     qna.upvote_question(_session(), require_login(), question_id)
     return redirect(url_for(".meeting_qna", meeting_id=meeting_id))
 
 
-@bp.post("/meetings/<int:meeting_id>/qna/<int:question_id>/"
+@bp.post("/meetings/<id:meeting_id>/qna/<id:question_id>/"
          "<any(hide, show, pin, unpin, answered, unanswered):act>")
 def meeting_qna_moderate(meeting_id, question_id, act):
     _check_csrf()
@@ -234,7 +251,7 @@ def meeting_qna_moderate(meeting_id, question_id, act):
     return redirect(url_for(".meeting_qna", meeting_id=meeting_id))
 
 
-@bp.get("/meetings/<int:meeting_id>/screen")
+@bp.get("/meetings/<id:meeting_id>/screen")
 def meeting_screen(meeting_id):
     session, participant, meeting = _meeting(meeting_id)
     version, items = qna.big_screen(session, meeting.id, viewer=participant)
@@ -246,22 +263,23 @@ def meeting_screen(meeting_id):
 # -- at the door --
 
 
-@bp.route("/meetings/<int:meeting_id>/check-in", methods=["GET", "POST"])
+@bp.route("/meetings/<id:meeting_id>/check-in", methods=["GET", "POST"])
 def meeting_check_in(meeting_id):
     participant = require_organiser(require_login())
     session = _session()
     meeting = meeting_ops.get_meeting(session, meeting_id, viewer=participant)
-    checked, problem, status = None, None, 200
+    checked, already, problem, status = None, False, None, 200
     if request.method == "POST":
         _check_csrf()
         form = CheckInFormSchema().load(request.form)
         try:
-            checked = registration_ops.check_in(session, participant, meeting.id, form["code"])
+            checked, already = registration_ops.check_in(session, participant, meeting.id,
+                                                         form["code"])
         except DeliberationError as exc:
             problem, status = _(exc.message), exc.status
     return render_template(
         "deliberation/meetings/check_in.html", meeting=presenters.meeting_summary(meeting),
-        checked=checked, problem=problem,
+        checked=checked, already=already, problem=problem,
         counts=registration_ops.attendance(session, participant, meeting.id)), status
 
 
@@ -279,7 +297,7 @@ def _answers_from(form, questions):
     return answers
 
 
-@bp.route("/meetings/<int:meeting_id>/survey", methods=["GET", "POST"])
+@bp.route("/meetings/<id:meeting_id>/survey", methods=["GET", "POST"])
 def meeting_survey(meeting_id):
     session, participant, meeting = _meeting(meeting_id)
     questions = survey_ops.survey_of(session, meeting.id)
@@ -297,9 +315,16 @@ def meeting_survey(meeting_id):
         else:
             flash(_("Thank you for answering the survey."), "success")
             return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
+    # the form only for whom answering will work; the others are told why
+    mine = (registration_ops.registration_of(session, participant, meeting.id)
+            if participant is not None else None)
     return render_template("deliberation/meetings/survey.html",
                            meeting=presenters.meeting_summary(meeting), questions=questions,
-                           errors=errors, given=given), status
+                           errors=errors, given=given,
+                           confirmed=mine is not None
+                           and mine.status == RegistrationStatus.CONFIRMED,
+                           answered=survey_ops.has_answered(session, participant, meeting.id)
+                           ), status
 
 
 def _result_chart(number, item):
@@ -311,11 +336,10 @@ def _result_chart(number, item):
                                    total=item["answered"]))
 
 
-@bp.get("/meetings/<int:meeting_id>/survey/results")
+@bp.get("/meetings/<id:meeting_id>/survey/results")
 def meeting_survey_results(meeting_id):
-    participant = require_organiser(require_login())
-    session = _session()
-    meeting = meeting_ops.get_meeting(session, meeting_id, viewer=participant)
+    """Public, as the API's: the counts for everyone, free text for organisers."""
+    session, participant, meeting = _meeting(meeting_id)
     results = survey_ops.survey_results(session, meeting.id, viewer=participant)
     charts = [(_result_chart(n, item) if item.get("counts") is not None else None)
               for n, item in enumerate(results["questions"], start=1)]
@@ -324,7 +348,7 @@ def meeting_survey_results(meeting_id):
                            rows=list(zip(results["questions"], charts)))
 
 
-@bp.route("/meetings/<int:meeting_id>/survey/edit", methods=["GET", "POST"])
+@bp.route("/meetings/<id:meeting_id>/survey/edit", methods=["GET", "POST"])
 def meeting_survey_edit(meeting_id):
     participant = require_organiser(require_login())
     session = _session()
