@@ -673,6 +673,29 @@ def test_similar_finds_a_proposal_when_the_wording_differs(session):
     assert 0.2 <= pairs[0][1] <= 1.0
 
 
+def test_similar_finds_a_near_identical_title_when_the_candidate_has_a_long_body(session):
+    original = published(session, title="동네 보건소에서 난임 주사 맞게 해주세요", body=(
+        "난임 시술을 받는 동안에는 정해진 시간에 맞춰 매일 주사를 맞아야 합니다. 직장에 다니면서 "
+        "멀리 있는 난임 병원까지 날마다 오가기는 너무 어렵습니다. 처방은 병원에서 받고, 주사만 "
+        "보건소에서 맞을 수 있으면 시간과 비용을 크게 줄일 수 있습니다.") * 2)
+
+    pairs = find_similar(session, "보건소에서 난임 주사 맞게 해주세요")
+
+    assert [p.id for p, _ in pairs] == [original.id] and pairs[0][1] > 0.7
+
+
+def test_similar_leaves_out_a_duplicate_that_was_merged(session, admin):
+    from deliberation.proposals.admin import merge_proposals
+
+    target = published(session, title="Free night buses for shift workers")
+    duplicate = published(session, title="Free night buses for shift workers!")
+    merge_proposals(session, admin, duplicate.id, target.id)
+
+    pairs = find_similar(session, "Free night buses for shift workers")
+
+    assert [p.id for p, _ in pairs] == [target.id]
+
+
 def test_similar_ranks_the_closest_first_when_several_match(session):
     close = published(session, title="Free night buses for shift workers")
     far = published(session, title="Night buses to the river parks")

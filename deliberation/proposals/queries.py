@@ -13,7 +13,7 @@ from ..settings import current_settings
 from .models import Proposal
 from .operations import close_expired_proposals
 from .similarity import similarity
-from .states import PUBLIC_STATES, ProposalState
+from .states import PUBLIC_STATES, CloseReason, ProposalState
 
 
 class Sort(StrEnum):
@@ -137,14 +137,19 @@ def find_similar(session, title, body="", *, limit=5, threshold=0.2, exclude_id=
     candidates = session.execute(
         sa.select(Proposal.id, Proposal.title, Proposal.body)
         .where(Proposal.state.in_([str(s) for s in PUBLIC_STATES]),
-               Proposal.published_at.is_not(None), Proposal.hidden_at.is_(None))
+               Proposal.published_at.is_not(None), Proposal.hidden_at.is_(None),
+               # a merged duplicate lives on in the proposal it went into
+               sa.or_(Proposal.closed_reason.is_(None),
+                      Proposal.closed_reason != CloseReason.MERGED))
         .order_by(Proposal.id.desc()).limit(SIMILAR_CANDIDATES)
     ).all()
     scored = []
     for row in candidates:
         if row.id == exclude_id:
             continue
-        score = similarity(text, f"{row.title} {row.title} {row.body[:500]}")
+        # titles alone too: a long body must not hide a near-identical title
+        score = max(similarity(title, row.title),
+                    similarity(text, f"{row.title} {row.title} {row.body[:500]}"))
         if score >= threshold:
             scored.append((score, row.id))
     scored.sort(reverse=True)
