@@ -96,10 +96,9 @@ def _signature_now(session, meeting_id):
     """The questions as the database holds them now, by content too: a
     redefined question may get the id a deleted one had (SQLite reuses them)."""
     table = SurveyQuestion.__table__
-    return [(row.id, row.kind, row.prompt, list(row.options or []), row.required)
-            for row in session.execute(sa.select(
-                table.c.id, table.c.kind, table.c.prompt, table.c.options, table.c.required)
-                .where(table.c.meeting_id == meeting_id).order_by(table.c.position))]
+    return _signature(session.execute(sa.select(
+        table.c.id, table.c.kind, table.c.prompt, table.c.options, table.c.required)
+        .where(table.c.meeting_id == meeting_id).order_by(table.c.position)))
 
 
 def answer_survey(session, participant, meeting_id, *, answers):
