@@ -15,13 +15,10 @@ from deliberation.meetings.qna import RATE_LIMIT
 from deliberation.meetings.survey import define_survey
 from deliberation.proposals.operations import submit_proposal
 from tests.conftest import START, citizen
-from tests.live import serving
 from tests.test_api import API, assert_error
+# the same five members and their clients as the debate API tests
+from tests.test_api_debates import app, who  # noqa: F401 (fixtures)
 
-MEMBERS = {  # id: (nickname, roles)
-    1: ("Kim", "citizen"), 2: ("Lee", "citizen"), 3: ("Park", "citizen"),
-    4: ("Admin", "citizen,admin"), 5: ("Official", "department_official"),
-}
 OFFICIAL = Participant(id="m5", roles={Role.DEPARTMENT_OFFICIAL}, display_name="Official")
 STARTS = START + timedelta(days=20)
 ENDS = STARTS + timedelta(hours=1)
@@ -50,25 +47,6 @@ def _meeting(app, *, publish=True, capacity=2, online_questions=False, survey=Fa
         if survey:
             define_survey(session, OFFICIAL, meeting.id, questions=SURVEY)
         return meeting.id
-
-
-@pytest.fixture
-def app(make_app):
-    app = make_app()
-    with app.app_context():
-        app.db.session.add_all(app.Member(id=i, nickname=n, roles=r)
-                               for i, (n, r) in MEMBERS.items())
-        app.db.session.commit()
-    return app
-
-
-@pytest.fixture
-def who(app):
-    with serving(app) as server:
-        names = ["kim", "lee", "park", "admin", "official"]
-        clients = {name: server.client(bearer=f"member-{i}") for i, name in enumerate(names, 1)}
-        clients["anonymous"] = server.client()
-        yield clients
 
 
 @pytest.fixture
