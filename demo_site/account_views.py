@@ -15,6 +15,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from deliberation.settings import current_settings
+
 from .accounts import EMAIL, clean_signup, find_user
 from .models import OutboxMessage, PasswordReset, User, db, hash_token
 from .views import bp
@@ -27,10 +29,6 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 class ResetLinkInvalid(Exception):
     """The link is unknown, used, superseded or expired."""
-
-
-def _now():
-    return current_app.extensions["deliberation"].settings.now()
 
 
 # -- operations: take the session and the time, never the request --
@@ -125,7 +123,7 @@ def reset_request():
         if len(email) > 254 or not EMAIL.match(email):
             errors["email"] = _("Enter a valid email address.")
         else:
-            now = _now()
+            now = current_settings().now()
             issued = request_password_reset(db.session, email, now=now)
             if issued is not None:
                 db.session.add(_outbox_message(*issued, now))
@@ -142,7 +140,7 @@ def reset_request():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
 def reset_password_page(token):
-    now = _now()
+    now = current_settings().now()
     try:
         live_reset(db.session, token, now=now)
     except ResetLinkInvalid:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from deliberation import Milestone, Proposal, ProposalState
 from deliberation.committee import decision_of
 from deliberation.debates.queries import debate_of_proposal
+from deliberation.api.meeting_presenters import meeting_summary
 from deliberation.meetings.operations import list_meetings, meeting_of_proposal
 from deliberation.responses.models import Answer
 from deliberation.responses.states import AnswerStatus
@@ -46,7 +47,6 @@ class CaseStory:
     steps: list
     debate: object = None
     meeting: object = None
-    answers: dict = field(default_factory=dict)
 
     @property
     def pro_percent(self):
@@ -97,7 +97,7 @@ def case_story(session):
     if Step.MAYOR_ANSWER in answers:
         steps.append(StoryStep("mayor_answer", answers[Step.MAYOR_ANSWER].published_at))
     steps.sort(key=lambda s: s.at)
-    return CaseStory(proposal, steps, debate, meeting, answers)
+    return CaseStory(proposal, steps, debate, meeting)
 
 
 @dataclass(frozen=True)
@@ -149,4 +149,5 @@ def answered_recently(session, now):
 
 
 def upcoming_meetings(session):
-    return list_meetings(session, upcoming_only=True)[:LISTED]
+    """The package's own summaries: seats left are worked out there."""
+    return [meeting_summary(m) for m in list_meetings(session, upcoming_only=True)[:LISTED]]

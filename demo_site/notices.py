@@ -3,7 +3,7 @@ them. The body is Markdown, shown as sanitised HTML like officials'
 answers; pinned notices lead the list."""
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user
@@ -12,6 +12,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from deliberation import Role
 from deliberation.responses.markdown import render_markdown
+from deliberation.settings import current_settings
 
 from .models import NOTICE_BODY_MAX, NOTICE_TITLE_MAX, Notice, db
 from .views import bp
@@ -41,10 +42,6 @@ class NoticeInputSchema(Schema):
             if isinstance(data.get(name), str):
                 data[name] = data[name].strip()
         return data
-
-
-def _now():
-    return current_app.extensions["deliberation"].settings.now()
 
 
 def _is_admin():
@@ -102,9 +99,7 @@ def _form_page(notice, form, errors):
 
 
 def _save(notice):
-    refused = _require_admin()
-    if refused is not None:
-        return refused
+    """The form's page or its saving; the caller has checked the admin."""
     if request.method == "GET":
         form = ({"title": notice.title, "body": notice.body, "pinned": notice.pinned}
                 if notice else {"title": "", "body": "", "pinned": False})
@@ -115,7 +110,7 @@ def _save(notice):
         data = NoticeInputSchema().load(request.form.to_dict())
     except ValidationError as exc:
         return _form_page(notice, form, _errors(exc))
-    now = _now()
+    now = current_settings().now()
     if notice is None:
         notice = Notice(author_id=current_user.id, created_at=now, **data)
         db.session.add(notice)
@@ -130,6 +125,9 @@ def _save(notice):
 
 @bp.route("/notices/new", methods=["GET", "POST"])
 def notice_new():
+    refused = _require_admin()
+    if refused is not None:
+        return refused
     return _save(None)
 
 

@@ -28,15 +28,6 @@ FIELD_ERRORS = {
 }
 
 
-def period_text(period):
-    """'30 days' or '1 month' in the visitor's language."""
-    if period is None:
-        return None
-    if period.months:
-        return _("%(num)s months", num=period.months) if period.months != 1 else _("1 month")
-    return _("%(num)s days", num=period.days) if period.days != 1 else _("1 day")
-
-
 @bp.get("/")
 def home():
     session = db.session
@@ -48,7 +39,7 @@ def home():
         closing=home_queries.closing_soon(session, now),
         near=home_queries.near_threshold(session, settings.ladder, now),
         answered=home_queries.answered_recently(session, now),
-        meetings=home_queries.upcoming_meetings(session), period=period_text, now=now)
+        meetings=home_queries.upcoming_meetings(session))
 
 
 def _safe_next(target):

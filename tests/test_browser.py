@@ -5,20 +5,18 @@ Screenshots land in screenshots/ (git-ignored) at phone and desktop widths.
 """
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.live import POLL_INTERVAL
+from demo_site.seed import CASE_TITLE
+from tests.live import serving
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 ONE_SHORT = "공원 산책로에 야간 조명을 늘려주세요"
-CASE_TITLE = "동네 보건소에서 난임 주사 맞게 해주세요"
 
 
 @pytest.fixture
@@ -30,13 +28,8 @@ def live_demo(tmp_path):
                       "SECRET_KEY": "browser-test", "DEMO_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     seeded = app.test_cli_runner().invoke(args=["seed", "--reset"])
     assert seeded.exit_code == 0, seeded.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL},
-                              daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as server:
+        yield server.url
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
