@@ -25,6 +25,10 @@ TALLY_COLUMN = {Stance.PRO: "pro_count", Stance.CON: "con_count", Stance.OTHER: 
 DEBATE_EDITORS = ("admin", "mayor_office", "department_official")
 
 
+def is_debate_editor(participant):
+    return participant is not None and any(participant.has(r) for r in DEBATE_EDITORS)
+
+
 def state_of(debate, now):
     """scheduled → open → closed, by the clock alone: nothing has to run for
     a debate to open or close on time."""

@@ -73,13 +73,6 @@ def _globals():
             "deliberation_nav": _nav}
 
 
-@bp.errorhandler(NotFound)
-def _not_found(exc):
-    # the error names what is missing: a meeting, a debate, a proposal ...
-    return render_template("deliberation/error.html", message=_(exc.message),
-                           status=404), 404
-
-
 @bp.errorhandler(CSRFError)
 def _csrf(exc):
     return render_template("deliberation/error.html", status=400, message=_(
@@ -113,6 +106,15 @@ def _refused(exc):
                            message=_(exc.message)), exc.status
 
 
+def load_or_default(schema, args):
+    """A page's query string, or the defaults when it is not valid: a page
+    shows itself rather than an error for a bad filter in a link."""
+    try:
+        return schema().load(args)
+    except ValidationError:
+        return schema().load({})
+
+
 def _check_csrf():
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
@@ -125,17 +127,14 @@ def _check_csrf():
 
 @bp.get("/")
 def proposal_list():
-    try:
-        args = ProposalListQuerySchema().load(request.args)
-    except ValidationError:
-        args = ProposalListQuerySchema().load({})
+    args = load_or_default(ProposalListQuerySchema, request.args)
     page = queries.list_proposals(_session(), **args)
     return render_template("deliberation/proposals/list.html", page=page, args=args)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def proposal_new():
-    participant = require_participant(current_participant())
+    participant = require_login()
     form, errors = {"title": "", "body": "", "category": ""}, {}
     if request.method == "POST":
         _check_csrf()
@@ -153,7 +152,7 @@ def proposal_new():
 
 @bp.route("/<id:proposal_id>/edit", methods=["GET", "POST"])
 def proposal_edit(proposal_id):
-    participant = require_participant(current_participant())
+    participant = require_login()
     session = _session()
     proposal = proposal_ops.editable_proposal(session, participant, proposal_id)
     form = {"title": proposal.title, "body": proposal.body, "category": proposal.category}
@@ -173,8 +172,7 @@ def proposal_edit(proposal_id):
 
 
 def require_login():
-    participant = require_participant(current_participant())
-    return participant
+    return require_participant(current_participant())
 
 
 def flat_messages(messages):
@@ -240,10 +238,7 @@ def _discussion_context(session, participant, proposal):
                "comments": [], "comments_page": None, "comment_filters": {}}
     if proposal.published_at is None or proposal.hidden_at is not None:
         return context
-    try:
-        filters = CommentFilterSchema().load(request.args)
-    except ValidationError:
-        filters = CommentFilterSchema().load({})
+    filters = load_or_default(CommentFilterSchema, request.args)
     per_page = current_settings().per_page
     items, total = comments_of(session, proposal.id, sort=filters["comments_sort"],
                                page=filters["comments_page"], per_page=per_page)
@@ -299,7 +294,7 @@ def form_action(proposal_id, form_name, schema, call, message):
 
 def _action(proposal_id, service, message):
     _check_csrf()
-    participant = require_participant(current_participant())
+    participant = require_login()
     service(_session(), participant, proposal_id)
     flash(message, "success")
     return redirect(url_for(".proposal_detail", proposal_id=proposal_id))

@@ -12,14 +12,14 @@ from .. import reactions
 from ..api import debate_presenters as presenters
 from ..debates import operations as debate_ops
 from ..debates import queries as debate_queries
-from ..debates.states import DEBATE_EDITORS, DebateKind, DebateState, Stance
+from ..debates.states import DEBATE_EDITORS, DebateKind, DebateState, Stance, is_debate_editor
 from ..errors import InvalidInput
 from ..extension import current_participant
 from ..i18n import gettext as _
 from ..participants import require_role
 from ..settings import current_settings
 from ..stats import bar_chart
-from .blueprint import _check_csrf, _session, bp, flat_messages, require_login
+from .blueprint import _check_csrf, _session, bp, flat_messages, load_or_default, require_login
 from .forms import BallotFormSchema, DebateFilterSchema, DebateFormSchema, OpinionFilterSchema
 
 DEBATE_STATES = (DebateState.OPEN, DebateState.SCHEDULED, DebateState.CLOSED)
@@ -30,16 +30,9 @@ def stance_label(stance):
     return {"pro": _("Pro"), "con": _("Con"), "other": _("Other")}.get(stance or "", _("Opinion"))
 
 
-def _load_or_default(schema, args):
-    try:
-        return schema().load(args)
-    except ValidationError:
-        return schema().load({})
-
-
 @bp.get("/debates/")
 def debate_list():
-    args = _load_or_default(DebateFilterSchema, request.args)
+    args = load_or_default(DebateFilterSchema, request.args)
     session = _session()
     per_page = current_settings().per_page
     sections = []
@@ -49,7 +42,7 @@ def debate_list():
         sections.append((state, [presenters.debate_data(session, d, with_ballot=False)
                                  for d in items], total))
     participant = current_participant()
-    may_publish = participant is not None and any(participant.has(r) for r in DEBATE_EDITORS)
+    may_publish = is_debate_editor(participant)
     return render_template("deliberation/debates/list.html", sections=sections, args=args,
                            may_publish=may_publish)
 
@@ -77,7 +70,7 @@ def render_debate(debate_id, *, errors=None, form=None, status=200):
     session = _session()
     participant = current_participant()
     debate = debate_queries.get_debate(session, debate_id)
-    filters = _load_or_default(OpinionFilterSchema, request.args)
+    filters = load_or_default(OpinionFilterSchema, request.args)
     per_page = current_settings().per_page
     items, total = debate_queries.opinions(session, debate.id, stance=filters["stance"],
                                            sort=filters["sort"], page=filters["page"],
@@ -96,7 +89,7 @@ def render_debate(debate_id, *, errors=None, form=None, status=200):
         opinions_page=presenters.page_data([], total, filters["page"], per_page),
         filters=filters, stances=list(Stance), errors=errors or {}, form=form or {},
         stance_label=stance_label, is_pro_con=debate.kind == DebateKind.PRO_CON,
-        may_edit=participant is not None and any(participant.has(r) for r in DEBATE_EDITORS)
+        may_edit=is_debate_editor(participant)
         and data["state"] == DebateState.SCHEDULED), status
 
 

@@ -2,13 +2,13 @@
 opinions, meeting registrations and notifications."""
 
 from flask import render_template, request
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..activity import PER_PAGE, SECTIONS, activity_of
 from ..i18n import gettext as _
 from ..meetings.states import MeetingStatus, RegistrationStatus
 from ..notifications.queries import subject_titles
-from .blueprint import _session, bp, require_login
+from .blueprint import _session, bp, load_or_default, require_login
 from .debates import stance_label
 
 
@@ -40,10 +40,7 @@ def registration_label(registration):
 @bp.get("/me")
 def my_page():
     participant = require_login()
-    try:
-        args = MyPageQuerySchema().load(request.args)
-    except ValidationError:
-        args = MyPageQuerySchema().load({})
+    args = load_or_default(MyPageQuerySchema, request.args)
     # a section is paged through on its own; the overview shows the first page of each
     sections = (args["section"],) if args["section"] else SECTIONS
     page = args["page"] if args["section"] else 1

@@ -1,12 +1,11 @@
 """Pages of following proposals and of one's notifications."""
 
 from flask import flash, redirect, render_template, request, url_for
-from marshmallow import ValidationError
 
 from ..i18n import gettext as _
 from ..notifications import operations as notification_ops
 from ..notifications.queries import subject_titles
-from .blueprint import _check_csrf, _session, bp, require_login
+from .blueprint import _check_csrf, _session, bp, load_or_default, require_login
 from .forms import NotificationFilterSchema
 
 
@@ -32,10 +31,7 @@ def proposal_unfollow(proposal_id):
 @bp.get("/notifications")
 def notification_list():
     participant = require_login()
-    try:
-        args = NotificationFilterSchema().load(request.args)
-    except ValidationError:
-        args = NotificationFilterSchema().load({})
+    args = load_or_default(NotificationFilterSchema, request.args)
     session = _session()
     items = notification_ops.notifications_for(session, participant,
                                                unread_only=args["unread"], page=args["page"])

@@ -2,7 +2,6 @@
 implementation updates, the officials' queue and the public lateness page."""
 
 from flask import render_template, request
-from marshmallow import ValidationError
 
 from ..i18n import gettext as _
 from ..participants import Role
@@ -10,7 +9,7 @@ from ..responses import operations as response_ops
 from ..responses import queries as response_queries
 from ..api import presenters
 from ..threshold.rules import Step
-from .blueprint import _session, bp, form_action, require_login
+from .blueprint import _session, bp, form_action, load_or_default, require_login
 from .forms import (
     AnswerFormSchema, AssignFormSchema, DueFilterSchema, ImplementationFormSchema,
     ReviewFormSchema,
@@ -59,10 +58,7 @@ def proposal_implementation(proposal_id):
 def answer_queue():
     """Officials' and admins' queue: what is due and overdue, oldest first."""
     participant = require_login()
-    try:
-        args = DueFilterSchema().load(request.args)
-    except ValidationError:
-        args = DueFilterSchema().load({})
+    args = load_or_default(DueFilterSchema, request.args)
     session = _session()
     items, department = response_queries.due_queue_for(session, participant,
                                                         overdue_only=args["overdue"])
