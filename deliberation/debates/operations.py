@@ -142,12 +142,13 @@ def cast_ballot(session, participant, debate_id, *, stance=None, opinion):
     if debate.kind == DebateKind.OPEN and stance is not None:
         raise InvalidInput("The ballot is not valid.",
                            fields={"stance": ["An open discussion takes no stance."]})
-    if debate.proposal_id is not None and session.execute(
-            sa.select(Proposal.hidden_at).where(Proposal.id == debate.proposal_id)).scalar():
-        raise WrongState("The proposal of this debate is hidden by the moderators.")
     now = current_settings().now()
     params = {"debate_id": debate.id, "now": now}
     with unit_of_work(session) as work:
+        # inside the transaction: a hide committed meanwhile is seen
+        if debate.proposal_id is not None and session.execute(
+                sa.select(Proposal.hidden_at).where(Proposal.id == debate.proposal_id)).scalar():
+            raise WrongState("The proposal of this debate is hidden by the moderators.")
         connection = session.connection()
         inserted = connection.execute(_insert_ballot(connection.dialect.name), {
             "debate_id": debate.id, "participant_id": participant.id,

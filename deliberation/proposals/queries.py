@@ -13,7 +13,7 @@ from ..settings import current_settings
 from .models import Proposal
 from .operations import close_expired_proposals
 from .similarity import similarity
-from .states import PUBLIC_STATES, CloseReason, ProposalState
+from .states import PUBLIC_STATES, ProposalState
 
 
 class Sort(StrEnum):
@@ -139,8 +139,7 @@ def find_similar(session, title, body="", *, limit=5, threshold=0.2, exclude_id=
         .where(Proposal.state.in_([str(s) for s in PUBLIC_STATES]),
                Proposal.published_at.is_not(None), Proposal.hidden_at.is_(None),
                # a merged duplicate lives on in the proposal it went into
-               sa.or_(Proposal.closed_reason.is_(None),
-                      Proposal.closed_reason != CloseReason.MERGED))
+               Proposal.merged_into_id.is_(None))
         .order_by(Proposal.id.desc()).limit(SIMILAR_CANDIDATES)
     ).all()
     scored = []

@@ -63,15 +63,14 @@ def bar_chart(labels, values, *, chart_id, title, description, width=640, height
         raise ValueError("a bar chart needs as many labels as values")
     n = max(len(values), 1)
     every = label_every or max(1, -(-n // 10))  # at most ten labels on the axis
-    slot = (width - 44 - 8) / n
+    top, bottom, left, right = 20, 40, 44, 8
+    plot_w, plot_h = width - left - right, height - top - bottom
+    slot = plot_w / n
     if any(_text_width(label) > slot * every * 0.9 for label in labels[::every]):
         # labels wider than their bar would run into each other: bars go across
         return _horizontal_chart(labels, values, chart_id=chart_id, title=title,
                                  description=description, width=width)
-    top, bottom, left, right = 20, 40, 44, 8
-    plot_w, plot_h = width - left - right, height - top - bottom
     peak = max(values, default=0)
-    slot = plot_w / n
     bar_w = max(1.0, slot * 0.75)
     parts = _opening(chart_id, title, description, width, height) + [
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '

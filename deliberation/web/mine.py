@@ -2,22 +2,13 @@
 opinions, meeting registrations and notifications."""
 
 from flask import render_template, request
-from marshmallow import EXCLUDE, Schema, fields, validate
-
 from ..activity import PER_PAGE, SECTIONS, activity_of
+from ..api.activity import ActivityQuerySchema
 from ..i18n import gettext as _
 from ..meetings.states import MeetingStatus, RegistrationStatus
 from ..notifications.queries import subject_titles
 from .blueprint import _session, bp, load_or_default, require_login
 from .debates import stance_label
-
-
-class MyPageQuerySchema(Schema):
-    class Meta:
-        unknown = EXCLUDE  # cache-busters and tracking parameters are no error
-
-    section = fields.String(load_default=None, validate=validate.OneOf(SECTIONS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
 
 
 def section_label(name):
@@ -40,7 +31,8 @@ def registration_label(registration):
 @bp.get("/me")
 def my_page():
     participant = require_login()
-    args = load_or_default(MyPageQuerySchema, request.args)
+    # the API's query; the page keeps its own page size
+    args = load_or_default(ActivityQuerySchema, request.args)
     # a section is paged through on its own; the overview shows the first page of each
     sections = (args["section"],) if args["section"] else SECTIONS
     page = args["page"] if args["section"] else 1
@@ -49,5 +41,6 @@ def my_page():
                            per_page=PER_PAGE)
     return render_template("deliberation/mine.html", activity=activity,
                            titles=subject_titles(session, activity.items.get("notifications", [])),
-                           section=args["section"], section_label=section_label,
+                           section=args["section"], sections=SECTIONS,
+                           section_label=section_label,
                            registration_label=registration_label, stance_label=stance_label)
