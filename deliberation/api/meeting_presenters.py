@@ -4,6 +4,7 @@ questions and survey results, as plain data for the dump schemas."""
 from ..meetings import operations as meeting_ops
 from ..meetings import qna
 from ..meetings import registration as registration_ops
+from ..meetings import survey as survey_ops
 from ..meetings.operations import is_organiser  # noqa: F401 (the views ask it here)
 from ..meetings.states import MeetingStatus, RegistrationStatus, SurveyKind
 from ..settings import current_settings
@@ -25,8 +26,7 @@ def meeting_summary(meeting):
                 started=meeting.starts_at is not None and now >= meeting.starts_at,
                 over=meeting.ends_at is not None and now >= meeting.ends_at,
                 qna_closed=qna.qna_closed(meeting, now),
-                survey_open=published and (meeting.starts_at is None
-                                           or now >= meeting.starts_at))
+                survey_open=published and survey_ops.survey_open(meeting, now))
     return data
 
 
@@ -50,8 +50,7 @@ def meeting_data(session, meeting, viewer):
 
 
 def attendee_data(registration):
-    return {key: getattr(registration, key) for key in (
-        "seq", "display_name", "status", "check_in_code", "created_at", "checked_in_at")}
+    return {key: getattr(registration, key) for key in ATTENDEE_COLUMNS}
 
 
 ATTENDEE_COLUMNS = ("seq", "display_name", "status", "check_in_code", "created_at",

@@ -13,15 +13,15 @@ from ..errors import NotFound, PermissionDenied, RateLimited, WrongState
 from ..participants import Role, require_role
 from ..settings import current_settings
 from ..validation import clean
-from .models import LiveQuestion, LiveQuestionVote, Meeting, Registration
+from .models import LiveQuestion, LiveQuestionVote, Meeting
 from .operations import get_meeting, is_organiser, locked_meeting, require_organiser
+from .registration import has_confirmed_seat
 from .schemas import LiveQuestionInputSchema
-from .states import MeetingStatus, RegistrationStatus
+from .states import MeetingStatus
 
 meetings = Meeting.__table__
 questions = LiveQuestion.__table__
 
-#: posts per person per meeting in RATE_WINDOW
 #: at most this many posts per person in RATE_WINDOW (the refusal's words say 3)
 RATE_LIMIT = 3
 RATE_WINDOW = timedelta(seconds=60)
@@ -62,10 +62,7 @@ def _open_meeting(session, meeting_id, now, participant=None):
 def _may_ask(session, participant, meeting):
     if meeting.online_questions:
         return
-    confirmed = session.execute(sa.select(Registration.id).where(
-        Registration.meeting_id == meeting.id, Registration.participant_id == participant.id,
-        Registration.status == RegistrationStatus.CONFIRMED)).first()
-    if confirmed is None:
+    if not has_confirmed_seat(session, participant, meeting.id):
         raise PermissionDenied("Only registered attendees can post at this meeting.")
 
 

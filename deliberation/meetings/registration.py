@@ -20,8 +20,8 @@ from ..notifications.operations import queue_notification
 from ..participants import Role, require_participant, require_role
 from ..settings import current_settings
 from .models import Meeting, Registration
-from .operations import get_meeting, locked_meeting, require_organiser
-from .states import ORGANISERS, MeetingStatus, RegistrationStatus
+from .operations import get_meeting, is_organiser, locked_meeting, require_organiser
+from .states import MeetingStatus, RegistrationStatus
 
 meetings = Meeting.__table__
 registrations = Registration.__table__
@@ -46,14 +46,24 @@ def registration_of(session, participant, meeting_id):
         Registration.participant_id == participant.id)).scalar()
 
 
+def has_confirmed_seat(session, participant, meeting_id):
+    """Whether this participant holds a confirmed seat: who may answer the
+    survey and, unless online questions are allowed, ask in the Q&A."""
+    return participant is not None and session.execute(sa.select(Registration.id).where(
+        Registration.meeting_id == meeting_id, Registration.participant_id == participant.id,
+        Registration.status == RegistrationStatus.CONFIRMED)).first() is not None
+
+
 def register(session, participant, meeting_id):
     """Take a seat, or a place on the waitlist. Registering again returns the
     registration one already has."""
     require_role(participant, Role.CITIZEN)
-    get_meeting(session, meeting_id)
     now = current_settings().now()
     with unit_of_work(session):
+        # one read of the meeting, under its lock: this is the rush's path
         meeting = locked_meeting(session, meeting_id)
+        if meeting.status == MeetingStatus.DRAFT:
+            raise NotFound("No such meeting.")
         if meeting.status == MeetingStatus.CANCELLED:
             raise WrongState("The meeting was cancelled.")
         if meeting.status != MeetingStatus.PUBLISHED:
@@ -89,10 +99,11 @@ def cancel_registration(session, participant, meeting_id):
     """Give the seat (or the waitlist place) back; the first person waiting
     takes a freed seat and is told so."""
     require_role(participant, Role.CITIZEN)
-    get_meeting(session, meeting_id)
     now = current_settings().now()
     with unit_of_work(session):
         meeting = locked_meeting(session, meeting_id)
+        if meeting.status == MeetingStatus.DRAFT:
+            raise NotFound("No such meeting.")
         if meeting.status == MeetingStatus.CANCELLED:
             # the meeting's registrations stay as they were when it was called off
             raise WrongState("The meeting was cancelled.")
@@ -209,7 +220,7 @@ def attendance(session, organiser, meeting_id):
 def attendee_list(session, organiser, meeting_id):
     """Who registered, in arrival order: organisers only; nobody else ever
     sees who registered."""
-    if organiser is None or not any(organiser.has(r) for r in ORGANISERS):
+    if not is_organiser(organiser):
         require_participant(organiser)
         raise PermissionDenied("Only the organisers see who registered.")
     get_meeting(session, meeting_id, viewer=organiser)

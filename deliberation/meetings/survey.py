@@ -8,10 +8,11 @@ from ..errors import Conflict, InvalidInput, PermissionDenied, WrongState
 from ..participants import Role, require_role
 from ..settings import current_settings
 from ..validation import clean
-from .models import Registration, SurveyQuestion, SurveyResponse
+from .models import SurveyQuestion, SurveyResponse
 from .operations import get_meeting, is_organiser, locked_meeting, require_organiser
+from .registration import has_confirmed_seat
 from .schemas import SurveyInputSchema
-from .states import MeetingStatus, RegistrationStatus, SurveyKind
+from .states import MeetingStatus, SurveyKind
 
 TEXT_ANSWER_MAX = 2000
 
@@ -111,10 +112,7 @@ def answer_survey(session, participant, meeting_id, *, answers):
     if not survey_open(meeting):
         # its questions are about the meeting itself
         raise WrongState("The survey opens when the meeting begins.")
-    confirmed = session.execute(sa.select(Registration.id).where(
-        Registration.meeting_id == meeting_id, Registration.participant_id == participant.id,
-        Registration.status == RegistrationStatus.CONFIRMED)).first()
-    if confirmed is None:
+    if not has_confirmed_seat(session, participant, meeting_id):
         raise PermissionDenied("The survey is for the meeting's attendees.")
     if not isinstance(answers, dict):
         raise InvalidInput("The answers are not valid.", fields={"answers": ["Not a mapping."]})

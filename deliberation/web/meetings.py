@@ -15,7 +15,7 @@ from ..meetings import qna
 from ..meetings import registration as registration_ops
 from ..meetings import survey as survey_ops
 from ..meetings.operations import require_organiser
-from ..meetings.states import MeetingStatus, RegistrationStatus, SurveyKind
+from ..meetings.states import MeetingStatus, SurveyKind
 from ..proposals.models import Proposal
 from ..stats import bar_chart
 from . import meeting_forms
@@ -316,13 +316,11 @@ def meeting_survey(meeting_id):
             flash(_("Thank you for answering the survey."), "success")
             return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
     # the form only for whom answering will work; the others are told why
-    mine = (registration_ops.registration_of(session, participant, meeting.id)
-            if participant is not None else None)
     return render_template("deliberation/meetings/survey.html",
                            meeting=presenters.meeting_summary(meeting), questions=questions,
                            errors=errors, given=given,
-                           confirmed=mine is not None
-                           and mine.status == RegistrationStatus.CONFIRMED,
+                           confirmed=registration_ops.has_confirmed_seat(
+                               session, participant, meeting.id),
                            answered=survey_ops.has_answered(session, participant, meeting.id)
                            ), status
 
