@@ -17,9 +17,9 @@ from flask_login import current_user, logout_user
 
 from deliberation.settings import current_settings
 
-from .accounts import EMAIL, clean_signup, find_user
+from .accounts import email_problem, find_user, password_problem
 from .models import OutboxMessage, PasswordReset, User, db, hash_token
-from .views import bp
+from .views import FIELD_ERRORS, bp
 
 LINK_LIFETIME = timedelta(hours=1)
 #: live (unused, unexpired) links a user may have at once
@@ -120,8 +120,8 @@ def reset_request():
     if request.method == "POST":
         email = str(request.form.get("email") or "").strip().lower()
         form["email"] = email
-        if len(email) > 254 or not EMAIL.match(email):
-            errors["email"] = _("Enter a valid email address.")
+        if email_problem(email):
+            errors["email"] = str(FIELD_ERRORS[email_problem(email)])
         else:
             now = current_settings().now()
             issued = request_password_reset(db.session, email, now=now)
@@ -148,11 +148,9 @@ def reset_password_page(token):
     errors = {}
     if request.method == "POST":
         password = str(request.form.get("password") or "")
-        # sign-up's rules, whatever they become: only its password verdict is read
-        _cleaned, problems = clean_signup({"password": password, "email": "a@b.example",
-                                           "display_name": "-"})
-        if "password" in problems:
-            errors["password"] = _("The password needs at least 8 characters.")
+        # sign-up's rule, whatever it becomes
+        if password_problem(password):
+            errors["password"] = str(FIELD_ERRORS[password_problem(password)])
         if password != str(request.form.get("password_confirm") or ""):
             errors["password_confirm"] = _("The two passwords are not the same.")
         if not errors:

@@ -22,16 +22,22 @@ class EmailTaken(Exception):
     pass
 
 
+def email_problem(email):
+    """The message key of what is wrong with an (already trimmed) address, or None."""
+    return "err_email" if len(email) > 254 or not EMAIL.match(email) else None
+
+
+def password_problem(password):
+    return "err_password" if len(password) < PASSWORD_MIN else None
+
+
 def clean_signup(data):
     """(cleaned, errors) where errors maps a field to a message key."""
     email = str(data.get("email") or "").strip().lower()
     password = str(data.get("password") or "")
     name = str(data.get("display_name") or "").strip()
-    errors = {}
-    if len(email) > 254 or not EMAIL.match(email):
-        errors["email"] = "err_email"
-    if len(password) < PASSWORD_MIN:
-        errors["password"] = "err_password"
+    problems = {"email": email_problem(email), "password": password_problem(password)}
+    errors = {field: key for field, key in problems.items() if key}
     if not 1 <= len(name) <= NAME_MAX:
         errors["display_name"] = "err_display_name"
     elif any(word in re.sub(r"\s+", "", name).lower() for word in RESERVED_NAMES):
